@@ -1,0 +1,144 @@
+package dev.depthscope.core.checkpoint;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds a safetensors file from float32 and int64 arrays and writes it atomically (a temporary
+ * file in the same directory, then a move), so a failed write never leaves a half-written file.
+ */
+public final class SafetensorsWriter {
+  private record Entry(String name, DType dtype, long[] shape, Object data) {}
+
+  private final List<Entry> entries = new ArrayList<>();
+  private final Map<String, String> metadata = new LinkedHashMap<>();
+
+  /** Adds a float32 tensor; {@code data.length} must equal the product of {@code shape}. */
+  public SafetensorsWriter addFloats(String name, float[] data, long... shape) {
+    check(name, data.length, shape);
+    entries.add(new Entry(name, DType.F32, shape.clone(), data));
+    return this;
+  }
+
+  /** Adds an int64 tensor; {@code data.length} must equal the product of {@code shape}. */
+  public SafetensorsWriter addLongs(String name, long[] data, long... shape) {
+    check(name, data.length, shape);
+    entries.add(new Entry(name, DType.I64, shape.clone(), data));
+    return this;
+  }
+
+  /** Adds a {@code __metadata__} entry. */
+  public SafetensorsWriter metadata(String key, String value) {
+    metadata.put(key, value);
+    return this;
+  }
+
+  private void check(String name, int length, long[] shape) {
+    long n = 1;
+    for (long d : shape) {
+      n *= d;
+    }
+    if (n != length) {
+      throw new IllegalArgumentException(
+          name + ": " + length + " values for shape " + java.util.Arrays.toString(shape));
+    }
+    for (Entry e : entries) {
+      if (e.name.equals(name)) {
+        throw new IllegalArgumentException("duplicate tensor " + name);
+      }
+    }
+  }
+
+  /** Writes the file to {@code target}, replacing it only once the whole file is written. */
+  public void write(Path target) throws IOException {
+    JsonObject header = new JsonObject();
+    if (!metadata.isEmpty()) {
+      JsonObject m = new JsonObject();
+      metadata.forEach(m::addProperty);
+      header.add("__metadata__", m);
+    }
+    long offset = 0;
+    for (Entry e : entries) {
+      long bytes = (long) length(e) * e.dtype.bytes();
+      JsonObject o = new JsonObject();
+      o.addProperty("dtype", e.dtype.name());
+      JsonArray shape = new JsonArray();
+      for (long d : e.shape) {
+        shape.add(d);
+      }
+      o.add("shape", shape);
+      JsonArray offs = new JsonArray();
+      offs.add(offset);
+      offs.add(offset + bytes);
+      o.add("data_offsets", offs);
+      header.add(e.name, o);
+      offset += bytes;
+    }
+    byte[] json = new Gson().toJson(header).getBytes(StandardCharsets.UTF_8);
+    // Pad the header with spaces to a multiple of 8 so the data area is aligned.
+    int padded = (json.length + 7) / 8 * 8;
+    Path dir = target.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+    try {
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
+        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        len.putLong(padded);
+        out.write(len.array());
+        out.write(json);
+        for (int i = json.length; i < padded; i++) {
+          out.write(' ');
+        }
+        for (Entry e : entries) {
+          writeData(out, e);
+        }
+      }
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static int length(Entry e) {
+    return e.data instanceof float[] f ? f.length : ((long[]) e.data).length;
+  }
+
+  private static void writeData(OutputStream out, Entry e) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+    if (e.data instanceof float[] f) {
+      for (float v : f) {
+        if (!buf.hasRemaining()) {
+          flush(out, buf);
+        }
+        buf.putFloat(v);
+      }
+    } else {
+      for (long v : (long[]) e.data) {
+        if (!buf.hasRemaining()) {
+          flush(out, buf);
+        }
+        buf.putLong(v);
+      }
+    }
+    flush(out, buf);
+  }
+
+  private static void flush(OutputStream out, ByteBuffer buf) throws IOException {
+    out.write(buf.array(), 0, buf.position());
+    buf.clear();
+  }
+}
