@@ -78,7 +78,8 @@ public final class Checkpoint implements AutoCloseable {
             index + ": weight_map names \"" + file + "\", which is outside the model directory");
       }
       if (!Files.isRegularFile(p)) {
-        throw new CheckpointException(index + ": weight_map names \"" + file + "\", which is missing");
+        throw new CheckpointException(
+            index + ": weight_map names \"" + file + "\", which is missing");
       }
       shardPaths.put(file, p);
     }

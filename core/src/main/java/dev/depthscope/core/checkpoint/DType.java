@@ -6,7 +6,8 @@ import java.util.stream.Collectors;
 /**
  * The element types a safetensors header may name. Only the floating-point types {@link #F32},
  * {@link #F16} and {@link #BF16} are converted to float32 weights; the integer types are readable
- * as {@code long} (token ids); the rest are recognised so that the error can say what the file holds.
+ * as {@code long} (token ids); the rest are recognised so that the error can say what the file
+ * holds.
  */
 public enum DType {
   F64(8),

@@ -91,9 +91,7 @@ public final class ModelLocator {
       if (all.isEmpty()) {
         throw new CheckpointException(spec + ": " + snapshots + " holds no snapshot");
       }
-      return all.stream()
-          .max(Comparator.comparing(ModelLocator::modified))
-          .orElseThrow();
+      return all.stream().max(Comparator.comparing(ModelLocator::modified)).orElseThrow();
     } catch (IOException e) {
       throw new CheckpointException(spec + ": cannot read " + snapshots + ": " + e.getMessage(), e);
     }

@@ -30,8 +30,8 @@ import java.util.Map;
  * <p>Format: an 8-byte little-endian header length {@code n}, {@code n} bytes of UTF-8 JSON mapping
  * tensor names to {@code {"dtype", "shape", "data_offsets": [begin, end]}} (offsets relative to the
  * data area that follows the header), an optional {@code "__metadata__"} string map, then the raw
- * little-endian data. Every entry must have a known dtype, a byte range of exactly {@code
- * numel * dtype size} inside the data area, and no two ranges may overlap.
+ * little-endian data. Every entry must have a known dtype, a byte range of exactly {@code numel *
+ * dtype size} inside the data area, and no two ranges may overlap.
  *
  * <p>Weights convert to float32 on read: F32 is copied, F16 and BF16 are widened in Java, so no
  * BF16 array ever reaches DJL (which would abort the JVM).
@@ -129,10 +129,7 @@ public final class SafetensorsFile implements AutoCloseable {
     }
     checkNoOverlap(path, tensors, dataStart);
     return new SafetensorsFile(
-        path,
-        mapping,
-        Collections.unmodifiableMap(tensors),
-        Collections.unmodifiableMap(metadata));
+        path, mapping, Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
   }
 
   private static String decodeUtf8(Path path, byte[] bytes) {
@@ -329,8 +326,8 @@ public final class SafetensorsFile implements AutoCloseable {
   }
 
   /**
-   * Reads elements {@code [first, first + count)} (in row-major order) of a floating-point tensor as
-   * float32 into {@code dst} at its current position, advancing it.
+   * Reads elements {@code [first, first + count)} (in row-major order) of a floating-point tensor
+   * as float32 into {@code dst} at its current position, advancing it.
    */
   public void readFloats(TensorInfo t, long first, long count, FloatBuffer dst) {
     checkOwned(t);
@@ -350,7 +347,10 @@ public final class SafetensorsFile implements AutoCloseable {
     int size = t.dtype().bytes();
     long start = t.start() + first * size;
     mapping.forEachChunk(
-        start, start + count * size, size, (chunk, at) -> FloatConversion.convert(t.dtype(), chunk, dst));
+        start,
+        start + count * size,
+        size,
+        (chunk, at) -> FloatConversion.convert(t.dtype(), chunk, dst));
   }
 
   /** Reads a whole floating-point tensor as float32. */

@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * A read-only memory mapping of a file of any size, made of windows smaller than 2 GiB (the limit of
- * one {@link MappedByteBuffer} on Java 17). Window {@code k} starts at {@code k * windowSize} and
- * maps {@link #OVERLAP} extra bytes, so an element of at most that size that starts in a window
+ * A read-only memory mapping of a file of any size, made of windows smaller than 2 GiB (the limit
+ * of one {@link MappedByteBuffer} on Java 17). Window {@code k} starts at {@code k * windowSize}
+ * and maps {@link #OVERLAP} extra bytes, so an element of at most that size that starts in a window
  * always ends in it: callers never have to stitch an element from two windows. Windows are mapped
  * on first use; nothing is copied until a caller reads.
  */
@@ -60,7 +60,14 @@ final class WindowedMapping implements AutoCloseable {
   void forEachChunk(long start, long end, int elementSize, ChunkConsumer consumer) {
     if (start < 0 || end > size || start > end) {
       throw new CheckpointException(
-          file + ": byte range [" + start + ", " + end + ") is outside the file (" + size + " bytes)");
+          file
+              + ": byte range ["
+              + start
+              + ", "
+              + end
+              + ") is outside the file ("
+              + size
+              + " bytes)");
     }
     long pos = start;
     while (pos < end) {
@@ -82,7 +89,8 @@ final class WindowedMapping implements AutoCloseable {
   /** Copies {@code length} bytes starting at {@code offset} into a new array (for headers). */
   byte[] readBytes(long offset, int length) {
     byte[] out = new byte[length];
-    forEachChunk(offset, offset + length, 1, (chunk, at) -> chunk.get(out, (int) at, chunk.limit()));
+    forEachChunk(
+        offset, offset + length, 1, (chunk, at) -> chunk.get(out, (int) at, chunk.limit()));
     return out;
   }
 
