@@ -1,0 +1,224 @@
+package dev.depthscope.core.config;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonSyntaxException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The architecture of a decoder-only model, parsed once from {@code config.json}. Everything the
+ * forward pass needs to know about a family is here as data.
+ *
+ * @param family the supported family ({@code model_type})
+ * @param architecture {@code architectures[0]}, e.g. {@code LlamaForCausalLM}
+ * @param vocabSize rows of the embedding and of the LM head
+ * @param hiddenSize width D of the residual stream
+ * @param intermediateSize width of the MLP
+ * @param numLayers number of decoder blocks L
+ * @param numHeads query heads
+ * @param numKvHeads key/value heads (grouped-query when fewer than {@code numHeads})
+ * @param headDim dimension of one head
+ * @param rmsNormEps epsilon of every RMSNorm
+ * @param maxPositionEmbeddings context length the model declares
+ * @param tieWordEmbeddings whether the LM head reuses the embedding matrix
+ * @param qkvBias bias on the q, k and v projections
+ * @param outputBias bias on the attention output projection
+ * @param mlpBias bias on the MLP projections
+ * @param qkNorm RMSNorm over each head of q and k before RoPE (Qwen3)
+ * @param slidingWindows per layer: the number of most recent positions a query may attend to
+ *     (itself included), or 0 for full causal attention
+ * @param rope rotary embedding parameters
+ * @param torchDtype the {@code torch_dtype}/{@code dtype} the config declares (informational)
+ * @param bosTokenId beginning-of-sequence id, or -1
+ * @param eosTokenIds end-of-sequence ids (possibly several)
+ */
+public record ModelConfig(
+    ModelFamily family,
+    String architecture,
+    int vocabSize,
+    int hiddenSize,
+    int intermediateSize,
+    int numLayers,
+    int numHeads,
+    int numKvHeads,
+    int headDim,
+    double rmsNormEps,
+    int maxPositionEmbeddings,
+    boolean tieWordEmbeddings,
+    boolean qkvBias,
+    boolean outputBias,
+    boolean mlpBias,
+    boolean qkNorm,
+    int[] slidingWindows,
+    RopeConfig rope,
+    String torchDtype,
+    int bosTokenId,
+    List<Integer> eosTokenIds) {
+
+  public ModelConfig {
+    slidingWindows = slidingWindows.clone();
+    eosTokenIds = List.copyOf(eosTokenIds);
+  }
+
+  @Override
+  public int[] slidingWindows() {
+    return slidingWindows.clone();
+  }
+
+  /** The window of {@code layer}, 0 for full attention. */
+  public int slidingWindow(int layer) {
+    return slidingWindows[layer];
+  }
+
+  /** The {@code model_type}. */
+  public String modelType() {
+    return family.modelType();
+  }
+
+  /** Reads and validates {@code dir/config.json}. */
+  public static ModelConfig load(Path dir) {
+    Path file = dir.resolve("config.json");
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
+    }
+    JsonElement root;
+    try {
+      root = JsonParser.parseString(text);
+    } catch (JsonSyntaxException e) {
+      throw new ConfigException(file + ": not valid JSON: " + e.getMessage());
+    }
+    if (!root.isJsonObject()) {
+      throw new ConfigException(file + ": expected a JSON object");
+    }
+    return parse(new ConfigJson(file, root.getAsJsonObject()));
+  }
+
+  static ModelConfig parse(ConfigJson c) {
+    String modelType = c.stringOr("model_type", null);
+    if (modelType == null) {
+      throw new ConfigException(
+          c.file()
+              + ": field \"model_type\" is missing (supported: "
+              + String.join(", ", ModelFamily.supportedTypes())
+              + ")");
+    }
+    ModelFamily family = ModelFamily.of(modelType, c);
+    List<String> archs = c.strings("architectures");
+    String architecture = archs == null || archs.isEmpty() ? modelType : archs.get(0);
+    int hidden = positive(c, "hidden_size");
+    int heads = positive(c, "num_attention_heads");
+    int layers = positive(c, "num_hidden_layers");
+    int kvHeads = c.intOr("num_key_value_heads", heads);
+    if (kvHeads <= 0 || heads % kvHeads != 0) {
+      throw new ConfigException(
+          c.file()
+              + ": field \"num_key_value_heads\" is "
+              + kvHeads
+              + "; it must divide num_attention_heads = "
+              + heads);
+    }
+    int headDim = family.headDim(c, hidden, heads);
+    if (headDim <= 0 || headDim % 2 != 0) {
+      throw new ConfigException(
+          c.file() + ": head_dim " + headDim + " must be a positive even number (RoPE pairs)");
+    }
+    int maxPos = c.intOr("max_position_embeddings", 2048);
+    ModelFamily.Biases biases = family.biases(c);
+    int[] windows = family.slidingWindows(c, layers);
+    for (int w : windows) {
+      if (w < 0) {
+        throw new ConfigException(c.file() + ": field \"sliding_window\" must not be negative");
+      }
+    }
+    List<Integer> bos = c.intList("bos_token_id");
+    return new ModelConfig(
+        family,
+        architecture,
+        positive(c, "vocab_size"),
+        hidden,
+        positive(c, "intermediate_size"),
+        layers,
+        heads,
+        kvHeads,
+        headDim,
+        c.doubleOr("rms_norm_eps", 1e-6),
+        maxPos,
+        c.boolOr("tie_word_embeddings", false),
+        biases.qkv(),
+        biases.output(),
+        biases.mlp(),
+        family.qkNorm(),
+        windows,
+        RopeParser.parse(c, maxPos),
+        c.has("torch_dtype") ? c.stringOr("torch_dtype", "") : c.stringOr("dtype", "unknown"),
+        bos.isEmpty() ? -1 : bos.get(0),
+        c.intList("eos_token_id"));
+  }
+
+  private static int positive(ConfigJson c, String field) {
+    int v = c.requireInt(field);
+    if (v <= 0) {
+      throw new ConfigException(c.file() + ": field \"" + field + "\" must be positive, is " + v);
+    }
+    return v;
+  }
+
+  /** Number of parameters implied by the architecture (the LM head counted once when tied). */
+  public long parameterCount() {
+    long d = hiddenSize;
+    long q = (long) numHeads * headDim;
+    long kv = (long) numKvHeads * headDim;
+    long attn = d * q + 2 * d * kv + q * d;
+    if (qkvBias) {
+      attn += q + 2 * kv;
+    }
+    if (outputBias) {
+      attn += d;
+    }
+    if (qkNorm) {
+      attn += 2L * headDim;
+    }
+    long mlp = 3 * d * intermediateSize + (mlpBias ? 2L * intermediateSize + d : 0);
+    long block = attn + mlp + 2 * d;
+    long embed = (long) vocabSize * d;
+    return embed + (tieWordEmbeddings ? 0 : embed) + numLayers * block + d;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ModelConfig m
+        && family == m.family
+        && architecture.equals(m.architecture)
+        && vocabSize == m.vocabSize
+        && hiddenSize == m.hiddenSize
+        && intermediateSize == m.intermediateSize
+        && numLayers == m.numLayers
+        && numHeads == m.numHeads
+        && numKvHeads == m.numKvHeads
+        && headDim == m.headDim
+        && rmsNormEps == m.rmsNormEps
+        && maxPositionEmbeddings == m.maxPositionEmbeddings
+        && tieWordEmbeddings == m.tieWordEmbeddings
+        && qkvBias == m.qkvBias
+        && outputBias == m.outputBias
+        && mlpBias == m.mlpBias
+        && qkNorm == m.qkNorm
+        && Arrays.equals(slidingWindows, m.slidingWindows)
+        && rope.equals(m.rope)
+        && torchDtype.equals(m.torchDtype)
+        && bosTokenId == m.bosTokenId
+        && eosTokenIds.equals(m.eosTokenIds);
+  }
+
+  @Override
+  public int hashCode() {
+    return family.hashCode() * 31 + hiddenSize * 17 + numLayers;
+  }
+}

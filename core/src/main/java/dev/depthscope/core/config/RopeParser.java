@@ -1,0 +1,92 @@
+package dev.depthscope.core.config;
+
+/**
+ * Reads {@link RopeConfig} from either config form, as transformers 5.x standardises them: a
+ * non-null legacy {@code rope_scaling} wins over {@code rope_parameters}; {@code rope_theta} inside
+ * the dict wins over the top-level one, which defaults to 10000; the type comes from {@code
+ * rope_type} or the legacy {@code type}; llama3 and yarn default {@code
+ * original_max_position_embeddings} to {@code max_position_embeddings}.
+ */
+final class RopeParser {
+  private RopeParser() {}
+
+  static RopeConfig parse(ConfigJson c, int maxPositions) {
+    ConfigJson p = c.object("rope_scaling");
+    String where = "rope_scaling";
+    if (p == null) {
+      p = c.object("rope_parameters");
+      where = "rope_parameters";
+    }
+    double topTheta = c.doubleOr("rope_theta", 10000.0);
+    double topPartial = c.doubleOr("partial_rotary_factor", 1.0);
+    if (p == null) {
+      RopeConfig plain = RopeConfig.plain(topTheta);
+      return topPartial == 1.0 ? plain : withPartial(plain, topPartial);
+    }
+    String type = p.stringOr("rope_type", p.stringOr("type", "default"));
+    if (!RopeConfig.SUPPORTED_TYPES.contains(type)) {
+      throw new ConfigException(
+          c.file()
+              + ": field \""
+              + where
+              + ".rope_type\" is \""
+              + type
+              + "\"; supported RoPE types: "
+              + String.join(", ", RopeConfig.SUPPORTED_TYPES));
+    }
+    double theta = p.doubleOr("rope_theta", topTheta);
+    int original = p.intOr("original_max_position_embeddings", maxPositions);
+    double factor =
+        switch (type) {
+          case "default" -> 1.0;
+          case "yarn" -> p.doubleOr("factor", (double) maxPositions / original);
+          default -> requireDouble(c, p, where, "factor");
+        };
+    if (type.equals("llama3")) {
+      requireDouble(c, p, where, "low_freq_factor");
+      requireDouble(c, p, where, "high_freq_factor");
+    }
+    double betaFast = p.doubleOr("beta_fast", 0);
+    double betaSlow = p.doubleOr("beta_slow", 0);
+    return new RopeConfig(
+        type,
+        theta,
+        factor,
+        original,
+        p.doubleOr("low_freq_factor", 1.0),
+        p.doubleOr("high_freq_factor", 4.0),
+        p.doubleOr("attention_factor", Double.NaN),
+        // transformers: `beta_fast or 32`, `beta_slow or 1` (so 0 means the default too)
+        betaFast == 0 ? 32 : betaFast,
+        betaSlow == 0 ? 1 : betaSlow,
+        p.doubleOr("mscale", 0),
+        p.doubleOr("mscale_all_dim", 0),
+        p.boolOr("truncate", true),
+        p.doubleOr("partial_rotary_factor", topPartial));
+  }
+
+  private static double requireDouble(ConfigJson c, ConfigJson p, String where, String field) {
+    if (!p.has(field)) {
+      throw new ConfigException(
+          c.file() + ": RoPE field \"" + where + "." + field + "\" is required for this rope_type");
+    }
+    return p.doubleOr(field, 0);
+  }
+
+  private static RopeConfig withPartial(RopeConfig r, double partial) {
+    return new RopeConfig(
+        r.type(),
+        r.theta(),
+        r.factor(),
+        r.originalMaxPositions(),
+        r.lowFreqFactor(),
+        r.highFreqFactor(),
+        r.attentionFactor(),
+        r.betaFast(),
+        r.betaSlow(),
+        r.mscale(),
+        r.mscaleAllDim(),
+        r.truncate(),
+        partial);
+  }
+}

@@ -1,0 +1,315 @@
+package dev.depthscope.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.depthscope.core.checkpoint.Checkpoint;
+import dev.depthscope.core.checkpoint.CheckpointException;
+import dev.depthscope.core.checkpoint.TensorInfo;
+import dev.depthscope.core.config.ModelConfig;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A decoder-only causal language model of a supported family, backed by a memory-mapped checkpoint.
+ * It can embed token ids, run any single block (so callers can run any range of blocks from a given
+ * hidden state, or skip one), and apply the final norm and LM head. All math is float32 on the CPU.
+ *
+ * <p>Block weights are loaded on first use and kept; every tensor the config implies is checked
+ * (presence and shape) when the model opens, so a broken checkpoint fails before any work starts.
+ */
+public final class CausalLm implements AutoCloseable {
+  /** Upper bound on one LM-head slice in bytes; larger vocabularies are processed in slices. */
+  private static final long HEAD_SLICE_BYTES = 256L << 20;
+
+  private final ModelConfig config;
+  private final Checkpoint checkpoint;
+  private final WeightLoader loader;
+  private final NDManager manager;
+  private final BlockWeights[] blocks;
+  private final TensorInfo embedding;
+  private final String headName;
+  private NDArray finalNorm;
+  private NDArray head;
+
+  private CausalLm(ModelConfig config, Checkpoint checkpoint) {
+    this.config = config;
+    this.checkpoint = checkpoint;
+    this.loader = new WeightLoader(checkpoint);
+    long v = config.vocabSize();
+    long d = config.hiddenSize();
+    this.embedding = checkpoint.require("model.embed_tokens.weight", v, d);
+    boolean ownHead = !config.tieWordEmbeddings() && checkpoint.contains("lm_head.weight");
+    if (!config.tieWordEmbeddings() && !ownHead) {
+      checkpoint.require("lm_head.weight");
+    }
+    this.headName = ownHead ? "lm_head.weight" : "model.embed_tokens.weight";
+    checkpoint.require(headName, v, d);
+    checkpoint.require("model.norm.weight", d);
+    for (int l = 0; l < config.numLayers(); l++) {
+      for (Map.Entry<String, long[]> e : BlockWeights.spec(config, l).entrySet()) {
+        TensorInfo t = checkpoint.require(e.getKey(), e.getValue());
+        if (!t.dtype().isFloatWeight()) {
+          throw new CheckpointException(
+              t.file()
+                  + ": tensor \""
+                  + t.name()
+                  + "\" has dtype "
+                  + t.dtype()
+                  + "; expected F32, F16 or BF16");
+        }
+      }
+    }
+    this.manager = Engines.newCpuManager();
+    this.blocks = new BlockWeights[config.numLayers()];
+  }
+
+  /** Opens the model in {@code dir} ({@code config.json} + safetensors). */
+  public static CausalLm open(Path dir) {
+    ModelConfig config = ModelConfig.load(dir);
+    Checkpoint checkpoint = Checkpoint.open(dir);
+    try {
+      return new CausalLm(config, checkpoint);
+    } catch (RuntimeException e) {
+      checkpoint.close();
+      throw e;
+    }
+  }
+
+  /** The architecture. */
+  public ModelConfig config() {
+    return config;
+  }
+
+  /** The weights on disk. */
+  public Checkpoint checkpoint() {
+    return checkpoint;
+  }
+
+  /** The model's long-lived manager (weights live here). */
+  public NDManager manager() {
+    return manager;
+  }
+
+  /** Checks ids are a non-empty rectangle of in-vocabulary tokens. */
+  public void validateIds(long[][] ids) {
+    if (ids.length == 0 || ids[0].length == 0) {
+      throw new IllegalArgumentException("token ids are empty");
+    }
+    int t = ids[0].length;
+    for (int r = 0; r < ids.length; r++) {
+      if (ids[r].length != t) {
+        throw new IllegalArgumentException(
+            "token id rows differ in length: row 0 has "
+                + t
+                + ", row "
+                + r
+                + " has "
+                + ids[r].length);
+      }
+      for (int i = 0; i < t; i++) {
+        if (ids[r][i] < 0 || ids[r][i] >= config.vocabSize()) {
+          throw new IllegalArgumentException(
+              "token id "
+                  + ids[r][i]
+                  + " at row "
+                  + r
+                  + ", position "
+                  + i
+                  + " is outside the vocabulary (0.."
+                  + (config.vocabSize() - 1)
+                  + ")");
+        }
+      }
+    }
+  }
+
+  /** h_0: the embedding rows of {@code ids}, {@code [B, T, D]} in {@code m}. */
+  public NDArray embed(NDManager m, long[][] ids) {
+    validateIds(ids);
+    int b = ids.length;
+    int t = ids[0].length;
+    int d = config.hiddenSize();
+    float[] out = new float[Math.multiplyExact(Math.multiplyExact(b, t), d)];
+    for (int r = 0; r < b; r++) {
+      for (int i = 0; i < t; i++) {
+        loader.readRow(embedding, ids[r][i], out, (r * t + i) * d);
+      }
+    }
+    return m.create(out, new Shape(b, t, d));
+  }
+
+  /** The attention tables and masks for sequences of {@code seqLen} tokens. */
+  public AttentionInputs attentionInputs(NDManager m, int seqLen) {
+    return new AttentionInputs(m, config, seqLen);
+  }
+
+  /** The weights of block {@code layer}, loaded on first use. */
+  public synchronized BlockWeights blockWeights(int layer) {
+    if (blocks[layer] == null) {
+      blocks[layer] = BlockWeights.load(loader, config, layer, manager);
+    }
+    return blocks[layer];
+  }
+
+  /**
+   * Runs block {@code layer} on {@code h [B, T, D]}; the result lives in {@code h}'s manager and
+   * every intermediate is freed.
+   */
+  public NDArray block(int layer, NDArray h, AttentionInputs att) {
+    BlockWeights w = blockWeights(layer);
+    NDManager target = h.getManager();
+    try (NDManager sub = target.newSubManager()) {
+      h.tempAttach(sub);
+      NDArray out = DecoderBlock.forward(config, layer, w, h, att);
+      out.attach(target);
+      return out;
+    }
+  }
+
+  /** Runs blocks {@code from} (inclusive) to {@code to} (exclusive) on {@code h}. */
+  public NDArray blocks(int from, int to, NDArray h, AttentionInputs att) {
+    NDArray x = h;
+    for (int l = from; l < to; l++) {
+      NDArray next = block(l, x, att);
+      if (x != h) {
+        x.close();
+      }
+      x = next;
+    }
+    return x;
+  }
+
+  /** What the head computes for a batch. */
+  public record HeadOutput(float[] tokenNll, float[] logitsLast) {}
+
+  /**
+   * Applies the final norm and the LM head to h_L {@code [B, T, D]}: the next-token NLL at
+   * positions 0..T-2 ({@code [B, T-1]}, nats) and the logits at position T-1 ({@code [B, V]}).
+   * Large vocabularies are processed in slices whose log-sum-exp is merged in float64.
+   */
+  public HeadOutput head(NDArray hLast, long[][] ids) {
+    int b = ids.length;
+    int t = ids[0].length;
+    int v = config.vocabSize();
+    long d = config.hiddenSize();
+    NDManager target = hLast.getManager();
+    try (NDManager sub = target.newSubManager()) {
+      hLast.tempAttach(sub);
+      NDArray x = DecoderBlock.rmsNorm(hLast, finalNorm(), (float) config.rmsNormEps());
+      int n = b * t;
+      x = x.reshape(n, d);
+      long[] targets = new long[n];
+      for (int r = 0; r < b; r++) {
+        for (int i = 0; i + 1 < t; i++) {
+          targets[r * t + i] = ids[r][i + 1];
+        }
+      }
+      double[] lseMax = new double[n];
+      double[] lseSum = new double[n];
+      java.util.Arrays.fill(lseMax, Double.NEGATIVE_INFINITY);
+      double[] targetLogit = new double[n];
+      float[] logitsLast = new float[b * v];
+      int slice = (int) Math.max(1, Math.min(v, HEAD_SLICE_BYTES / (d * 4)));
+      for (int start = 0; start < v; start += slice) {
+        int len = Math.min(slice, v - start);
+        try (NDManager s = sub.newSubManager()) {
+          NDArray w = len == v ? wholeHead() : loader.loadRows(s, headName, start, len);
+          x.tempAttach(s);
+          NDArray logits = x.matMul(w.transpose()); // [n, len], freed with s
+          NDArray max = logits.max(new int[] {1});
+          NDArray sumExp = logits.sub(max.expandDims(1)).exp().sum(new int[] {1});
+          float[] mx = max.toFloatArray();
+          float[] se = sumExp.toFloatArray();
+          for (int i = 0; i < n; i++) {
+            double m2 = Math.max(lseMax[i], mx[i]);
+            lseSum[i] = lseSum[i] * Math.exp(lseMax[i] - m2) + se[i] * Math.exp(mx[i] - m2);
+            lseMax[i] = m2;
+          }
+          long[] local = new long[n];
+          boolean[] inSlice = new boolean[n];
+          for (int i = 0; i < n; i++) {
+            long tg = targets[i] - start;
+            inSlice[i] = tg >= 0 && tg < len;
+            local[i] = inSlice[i] ? tg : 0;
+          }
+          float[] picked = logits.gather(s.create(local, new Shape(n, 1)), 1).toFloatArray();
+          for (int i = 0; i < n; i++) {
+            if (inSlice[i]) {
+              targetLogit[i] = picked[i];
+            }
+          }
+          for (int r = 0; r < b; r++) {
+            float[] row =
+                logits
+                    .get(new NDIndex("{}, :", r * t + t - 1))
+                    .toType(DataType.FLOAT32, false)
+                    .toFloatArray();
+            System.arraycopy(row, 0, logitsLast, r * v + start, len);
+          }
+        }
+      }
+      float[] nll = new float[b * (t - 1)];
+      for (int r = 0; r < b; r++) {
+        for (int i = 0; i + 1 < t; i++) {
+          int k = r * t + i;
+          double lse = lseMax[k] + Math.log(lseSum[k]);
+          nll[r * (t - 1) + i] = (float) (lse - targetLogit[k]);
+        }
+      }
+      return new HeadOutput(nll, logitsLast);
+    }
+  }
+
+  private synchronized NDArray wholeHead() {
+    if (head == null) {
+      head = loader.load(manager, headName, config.vocabSize(), config.hiddenSize());
+    }
+    return head;
+  }
+
+  private synchronized NDArray finalNorm() {
+    if (finalNorm == null) {
+      finalNorm = loader.load(manager, "model.norm.weight", config.hiddenSize());
+    }
+    return finalNorm;
+  }
+
+  /** One full forward pass keeping every hidden state, the token NLL and the last logits. */
+  public Trace trace(long[][] ids) {
+    validateIds(ids);
+    int b = ids.length;
+    int t = ids[0].length;
+    int layers = config.numLayers();
+    float[][] hidden = new float[layers + 1][];
+    try (NDManager m = manager.newSubManager();
+        AttentionInputs att = attentionInputs(m, t)) {
+      NDArray h = embed(m, ids);
+      hidden[0] = h.toFloatArray();
+      for (int l = 0; l < layers; l++) {
+        NDArray next = block(l, h, att);
+        h.close();
+        h = next;
+        hidden[l + 1] = h.toFloatArray();
+      }
+      HeadOutput out = head(h, ids);
+      return new Trace(
+          layers,
+          b,
+          t,
+          config.hiddenSize(),
+          config.vocabSize(),
+          hidden,
+          out.tokenNll(),
+          out.logitsLast());
+    }
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+    checkpoint.close();
+  }
+}

@@ -1,0 +1,108 @@
+package dev.depthscope.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import dev.depthscope.core.config.ModelConfig;
+
+/**
+ * One pre-norm decoder block of the dense families, read top to bottom like transformers' {@code
+ * LlamaDecoderLayer}:
+ *
+ * <pre>
+ *   h = h + o_proj(attention(rope(q_norm?(q_proj(x))), rope(k_norm?(k_proj(x))), v_proj(x)))
+ *         where x = input_layernorm(h)
+ *   h = h + down_proj(silu(gate_proj(x)) * up_proj(x))  where x = post_attention_layernorm(h)
+ * </pre>
+ *
+ * Attention is softmax(q k^T / sqrt(head_dim) + mask) v with grouped-query heads: query head i
+ * reads key/value head {@code i / (heads / kv_heads)}, as {@code repeat_kv} does.
+ */
+public final class DecoderBlock {
+  private DecoderBlock() {}
+
+  /** Runs the block on {@code h [B, T, D]}; the result lives in {@code h}'s manager. */
+  public static NDArray forward(
+      ModelConfig c, int layer, BlockWeights w, NDArray h, AttentionInputs att) {
+    float eps = (float) c.rmsNormEps();
+    NDArray x = rmsNorm(h, w.inputNorm(), eps);
+    NDArray attn = attention(c, layer, w, x, att);
+    h = h.add(attn);
+    x = rmsNorm(h, w.postAttentionNorm(), eps);
+    return h.add(mlp(w, x));
+  }
+
+  /** RMSNorm over the last axis: {@code weight * x / sqrt(mean(x^2) + eps)}. */
+  public static NDArray rmsNorm(NDArray x, NDArray weight, float eps) {
+    NDArray variance = x.square().mean(new int[] {-1}, true);
+    return x.mul(variance.add(eps).sqrt().getNDArrayInternal().rdiv(1f)).mul(weight);
+  }
+
+  static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+    return bias == null
+        ? Linear.linear(x, weight).singletonOrThrow()
+        : Linear.linear(x, weight, bias).singletonOrThrow();
+  }
+
+  static NDArray mlp(BlockWeights w, NDArray x) {
+    NDArray gate = linear(x, w.gate(), w.gateBias());
+    NDArray up = linear(x, w.up(), w.upBias());
+    NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up);
+    return linear(act, w.down(), w.downBias());
+  }
+
+  static NDArray attention(
+      ModelConfig c, int layer, BlockWeights w, NDArray x, AttentionInputs att) {
+    long b = x.getShape().get(0);
+    long t = x.getShape().get(1);
+    int heads = c.numHeads();
+    int kvHeads = c.numKvHeads();
+    int hd = c.headDim();
+    float eps = (float) c.rmsNormEps();
+
+    NDArray q = linear(x, w.q(), w.qBias()).reshape(b, t, heads, hd);
+    NDArray k = linear(x, w.k(), w.kBias()).reshape(b, t, kvHeads, hd);
+    NDArray v = linear(x, w.v(), w.vBias()).reshape(b, t, kvHeads, hd);
+    if (w.qNorm() != null) {
+      q = rmsNorm(q, w.qNorm(), eps);
+      k = rmsNorm(k, w.kNorm(), eps);
+    }
+    q = applyRope(q.transpose(0, 2, 1, 3), att);
+    k = applyRope(k.transpose(0, 2, 1, 3), att);
+    v = v.transpose(0, 2, 1, 3);
+    k = repeatKv(k, heads / kvHeads);
+    v = repeatKv(v, heads / kvHeads);
+
+    NDArray scores =
+        q.matMul(k.transpose(0, 1, 3, 2))
+            .mul((float) (1.0 / Math.sqrt(hd)))
+            .add(att.maskFor(c.slidingWindow(layer)));
+    NDArray probs = scores.softmax(-1);
+    NDArray out = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * hd);
+    return linear(out, w.o(), w.oBias());
+  }
+
+  /** {@code x * cos + rotate_half(x) * sin} on {@code [B, H, T, hd]}. */
+  static NDArray applyRope(NDArray x, AttentionInputs att) {
+    long hd = x.getShape().get(3);
+    long half = hd / 2;
+    NDArray x1 = x.get(new NDIndex("..., :{}", half));
+    NDArray x2 = x.get(new NDIndex("..., {}:", half));
+    NDArray rotated = NDArrays.concat(new NDList(x2.neg(), x1), -1);
+    return x.mul(att.cos()).add(rotated.mul(att.sin()));
+  }
+
+  /** Expands {@code [B, KV, T, hd]} to {@code [B, KV * rep, T, hd]}, each KV head repeated. */
+  static NDArray repeatKv(NDArray x, int rep) {
+    if (rep == 1) {
+      return x;
+    }
+    long[] s = x.getShape().getShape();
+    return x.expandDims(2)
+        .broadcast(s[0], s[1], rep, s[2], s[3])
+        .reshape(s[0], s[1] * rep, s[2], s[3]);
+  }
+}

@@ -1,0 +1,64 @@
+package dev.depthscope.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.depthscope.core.SharedFixtures;
+import dev.depthscope.core.checkpoint.SafetensorsFile;
+import dev.depthscope.core.checkpoint.TensorInfo;
+import java.nio.file.Path;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Our forward pass equals transformers' on every dense-family fixture: hidden states within {@code
+ * 1e-4 * (1 + max|ref|)}, token NLL within 1e-4, last logits within 1e-3.
+ */
+class DenseParityTest {
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "llama-tiny-bf16",
+        "llama-tiny-sharded-fp32",
+        "llama3-long-bf16",
+        "mistral-tiny-fp16-swa",
+        "qwen2-tiny-tied",
+        "qwen3-tiny-bf16",
+        "qwen3-realvocab-bf16"
+      })
+  void forwardMatchesTransformersReference(String name) {
+    Path dir = SharedFixtures.fixture(name);
+    try (SafetensorsFile ref =
+            SafetensorsFile.open(dir.resolve("reference/activations.safetensors"));
+        CausalLm model = CausalLm.open(dir)) {
+      TensorInfo idsInfo = ref.info("input_ids");
+      long[] flat = ref.readLongs("input_ids");
+      int b = (int) idsInfo.shape()[0];
+      int t = (int) idsInfo.shape()[1];
+      long[][] ids = new long[b][t];
+      for (int r = 0; r < b; r++) {
+        System.arraycopy(flat, r * t, ids[r], 0, t);
+      }
+      Trace trace = model.trace(ids);
+
+      float[] refHidden = ref.readFloats("hidden_states");
+      int per = b * t * model.config().hiddenSize();
+      assertEquals(refHidden.length, per * (model.config().numLayers() + 1));
+      for (int l = 0; l <= model.config().numLayers(); l++) {
+        double maxRef = 0;
+        double maxErr = 0;
+        for (int i = 0; i < per; i++) {
+          maxRef = Math.max(maxRef, Math.abs(refHidden[l * per + i]));
+          maxErr = Math.max(maxErr, Math.abs(refHidden[l * per + i] - trace.hiddenStates()[l][i]));
+        }
+        double tol = 1e-4 * (1 + maxRef);
+        assertTrue(maxErr <= tol, name + ": h_" + l + " max error " + maxErr + " exceeds " + tol);
+      }
+      assertArrayEquals(ref.readFloats("token_nll"), trace.tokenNll(), 1e-4f, name + ": token_nll");
+      assertArrayEquals(
+          ref.readFloats("logits_last"), trace.logitsLast(), 1e-3f, name + ": logits_last");
+    }
+  }
+}
