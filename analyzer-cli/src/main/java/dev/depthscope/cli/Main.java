@@ -1,10 +1,61 @@
 package dev.depthscope.cli;
 
-/** Entry point of the {@code depthscope} command. */
-public final class Main {
-  private Main() {}
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
+/** Entry point of the {@code depthscope} command: finds which layers of an LLM pull their weight. */
+@Command(
+    name = "depthscope",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Audits which layers of a large language model actually work (the Curse of Depth).",
+      "",
+      "Models are Hugging Face checkpoints: a directory, or org/name from the local cache.",
+      "Nothing is ever downloaded."
+    },
+    subcommands = {InspectCommand.class, TraceCommand.class, CommandLine.HelpCommand.class},
+    footer = {
+      "",
+      "Examples:",
+      "  depthscope inspect ../shared/fixtures/llama-tiny-bf16",
+      "  depthscope trace meta-llama/Llama-3.2-1B --token-ids ids.json --out trace.safetensors",
+      "",
+      "Exit codes: 0 ok, 2 bad input or usage, 1 internal error."
+    })
+public final class Main implements Runnable {
+  @Option(
+      names = "--verbose",
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "Show stack traces and library logs.")
+  boolean verbose;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** Builds the command line with our error handling (used by tests too). */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler(new ErrorHandler());
+    cl.setParameterExceptionHandler(ErrorHandler::usageError);
+    return cl;
+  }
+
+  /** Runs the command and exits with its code. */
   public static void main(String[] args) {
-    System.out.println("depthscope");
+    boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+    }
+    System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    if (System.getProperty("ai.djl.offline") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
+    System.exit(commandLine().execute(args));
   }
 }

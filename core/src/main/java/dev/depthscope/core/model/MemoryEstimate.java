@@ -1,0 +1,64 @@
+package dev.depthscope.core.model;
+
+import dev.depthscope.core.config.ModelConfig;
+
+/**
+ * The memory a float32 forward pass needs, estimated from the architecture: weights (all blocks
+ * resident, or one block at a time when streaming), the transient activations of one block, and
+ * the hidden states h_0..h_L an audit keeps.
+ *
+ * @param residentWeightBytes every weight as float32
+ * @param streamedWeightBytes the largest block plus the final norm and one LM-head slice
+ * @param blockActivationBytes peak transient activations inside one block
+ * @param hiddenStateBytes the L+1 hidden states {@code [B, T, D]}
+ */
+public record MemoryEstimate(
+    long residentWeightBytes,
+    long streamedWeightBytes,
+    long blockActivationBytes,
+    long hiddenStateBytes) {
+
+  /** Estimates a forward over {@code batch} rows of {@code seqLen} tokens. */
+  public static MemoryEstimate of(ModelConfig c, int batch, int seqLen) {
+    long d = c.hiddenSize();
+    long n = (long) batch * seqLen;
+    long params = c.parameterCount();
+    long embed = (long) c.vocabSize() * d;
+    long head = embed;
+    long block = (params - embed - (c.tieWordEmbeddings() ? 0 : head) - d) / c.numLayers();
+    long headSlice = Math.min(head, (256L << 20) / 4);
+    long q = (long) c.numHeads() * c.headDim();
+    long kvExpanded = 2L * q; // k and v after grouped-query expansion
+    long attnScores = 2L * batch * c.numHeads() * seqLen * (long) seqLen; // scores + probs
+    long mlp = 3L * n * c.intermediateSize();
+    long activations = 4L * (n * (4 * d + q + kvExpanded) + attnScores + mlp);
+    long logits = 4L * n * Math.min(c.vocabSize(), headSlice / Math.max(1, d));
+    return new MemoryEstimate(
+        4L * params,
+        4L * (block + headSlice + d),
+        Math.max(activations, logits),
+        4L * (c.numLayers() + 1) * n * d);
+  }
+
+  /** Peak bytes with all weights resident. */
+  public long residentPeak() {
+    return residentWeightBytes + blockActivationBytes + hiddenStateBytes;
+  }
+
+  /** Peak bytes when weights stream one block at a time. */
+  public long streamedPeak() {
+    return streamedWeightBytes + blockActivationBytes + hiddenStateBytes;
+  }
+
+  /** Bytes in human units (binary prefixes), e.g. {@code 1.5 GiB}. */
+  public static String human(long bytes) {
+    String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double v = bytes;
+    int u = 0;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return u == 0 ? bytes + " B" : String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+  }
+}
