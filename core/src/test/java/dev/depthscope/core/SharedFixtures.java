@@ -1,37 +1,69 @@
 package dev.depthscope.core;
 
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assumptions.abort;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Locates the read-only reference material in {@code ../shared} (system property {@code
- * depthscope.shared}). Tests that need it skip when it is absent, except when {@code
- * depthscope.requireFixtures=true} (as in CI), where they fail.
+ * Locates the read-only {@code shared/} folder of test data (checkpoints, tokenizers, reference
+ * outputs), read in place and never copied. Its path is the system property {@code
+ * depthscope.shared} (the build passes it), defaulting to {@code ../shared} relative to the working
+ * directory. When something is missing the calling test is skipped, unless the system property
+ * {@code depthscope.requireFixtures} is {@code true} (as in CI), in which case it fails: a machine
+ * without the data can still build, while CI cannot pass by skipping.
  */
 public final class SharedFixtures {
+  /** System property naming the shared folder. */
+  public static final String SHARED_PROPERTY = "depthscope.shared";
+
+  /** System property that turns a missing fixture from a skip into a failure. */
+  public static final String REQUIRE_PROPERTY = "depthscope.requireFixtures";
+
   private SharedFixtures() {}
 
-  /** The shared folder, or a skip/failure when it is missing. */
+  /**
+   * The shared folder, absolute.
+   *
+   * @throws org.opentest4j.TestAbortedException (skip) when it is missing and fixtures are not
+   *     required
+   */
   public static Path sharedDir() {
-    Path dir = Path.of(System.getProperty("depthscope.shared", "../shared"));
-    if (!Files.isDirectory(dir.resolve("fixtures"))) {
-      if (Boolean.getBoolean("depthscope.requireFixtures")) {
-        fail("fixtures required but missing: " + dir.toAbsolutePath() + "/fixtures");
-      }
-      assumeTrue(false, "no shared fixtures at " + dir.toAbsolutePath());
+    Path dir =
+        Path.of(System.getProperty(SHARED_PROPERTY, "../shared")).toAbsolutePath().normalize();
+    if (!Files.isDirectory(dir)) {
+      missing("shared fixture folder " + dir + " (set -D" + SHARED_PROPERTY + "=DIR)");
     }
     return dir;
   }
 
-  /** {@code shared/fixtures/<name>}, which must exist. */
+  /**
+   * A file or folder inside the shared folder, e.g. {@code data/tokenizers/llama3}, with the same
+   * skip-or-fail rule when it is missing.
+   */
   public static Path fixture(String name) {
-    Path p = sharedDir().resolve("fixtures").resolve(name);
-    if (!Files.isDirectory(p)) {
-      fail("missing fixture " + p.toAbsolutePath());
+    Path path = sharedDir().resolve(name);
+    if (!Files.exists(path)) {
+      missing("shared fixture " + path);
     }
-    return p;
+    return path;
+  }
+
+  /** A model checkpoint under {@code shared/fixtures/}, e.g. {@code llama-tiny-bf16}. */
+  public static Path model(String name) {
+    return fixture("fixtures/" + name);
+  }
+
+  /** Whether missing fixtures fail the test instead of skipping it. */
+  public static boolean required() {
+    return Boolean.parseBoolean(System.getProperty(REQUIRE_PROPERTY, "false"));
+  }
+
+  private static void missing(String what) {
+    if (required()) {
+      fail("missing " + what + " and " + REQUIRE_PROPERTY + "=true");
+    }
+    abort("missing " + what + "; skipped (set " + REQUIRE_PROPERTY + "=true to fail instead)");
   }
 }

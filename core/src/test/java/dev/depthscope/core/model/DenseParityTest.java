@@ -29,7 +29,7 @@ class DenseParityTest {
         "qwen3-realvocab-bf16"
       })
   void forwardMatchesTransformersReference(String name) {
-    Path dir = SharedFixtures.fixture(name);
+    Path dir = SharedFixtures.model(name);
     try (SafetensorsFile ref =
             SafetensorsFile.open(dir.resolve("reference/activations.safetensors"));
         CausalLm model = CausalLm.open(dir)) {
