@@ -4,7 +4,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Entry point of the {@code depthscope} command: finds which layers of an LLM pull their weight. */
+/**
+ * Entry point of the {@code depthscope} command: finds which layers of an LLM pull their weight.
+ */
 @Command(
     name = "depthscope",
     mixinStandardHelpOptions = true,
@@ -53,6 +55,10 @@ public final class Main implements Runnable {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
     }
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    if (!verbose) {
+      // DJL probes for CUDA on every start and warns when there is none; on CPU that is noise.
+      System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+    }
     if (System.getProperty("ai.djl.offline") == null) {
       System.setProperty("ai.djl.offline", "true");
     }

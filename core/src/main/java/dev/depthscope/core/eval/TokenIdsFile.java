@@ -26,7 +26,9 @@ public final class TokenIdsFile {
       throw new IllegalArgumentException(file + ": no such token-ids file");
     }
     long[][] ids =
-        file.getFileName().toString().endsWith(".safetensors") ? readSafetensors(file) : readJson(file);
+        file.getFileName().toString().endsWith(".safetensors")
+            ? readSafetensors(file)
+            : readJson(file);
     if (ids.length == 0 || ids[0].length == 0) {
       throw new IllegalArgumentException(file + ": holds no token ids");
     }

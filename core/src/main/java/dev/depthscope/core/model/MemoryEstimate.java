@@ -4,8 +4,8 @@ import dev.depthscope.core.config.ModelConfig;
 
 /**
  * The memory a float32 forward pass needs, estimated from the architecture: weights (all blocks
- * resident, or one block at a time when streaming), the transient activations of one block, and
- * the hidden states h_0..h_L an audit keeps.
+ * resident, or one block at a time when streaming), the transient activations of one block, and the
+ * hidden states h_0..h_L an audit keeps.
  *
  * @param residentWeightBytes every weight as float32
  * @param streamedWeightBytes the largest block plus the final norm and one LM-head slice

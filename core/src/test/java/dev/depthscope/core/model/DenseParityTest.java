@@ -46,6 +46,7 @@ class DenseParityTest {
       float[] refHidden = ref.readFloats("hidden_states");
       int per = b * t * model.config().hiddenSize();
       assertEquals(refHidden.length, per * (model.config().numLayers() + 1));
+      double worst = 0;
       for (int l = 0; l <= model.config().numLayers(); l++) {
         double maxRef = 0;
         double maxErr = 0;
@@ -54,11 +55,29 @@ class DenseParityTest {
           maxErr = Math.max(maxErr, Math.abs(refHidden[l * per + i] - trace.hiddenStates()[l][i]));
         }
         double tol = 1e-4 * (1 + maxRef);
+        worst = Math.max(worst, maxErr / (1 + maxRef));
         assertTrue(maxErr <= tol, name + ": h_" + l + " max error " + maxErr + " exceeds " + tol);
       }
-      assertArrayEquals(ref.readFloats("token_nll"), trace.tokenNll(), 1e-4f, name + ": token_nll");
+      float[] refNll = ref.readFloats("token_nll");
+      float[] refLogits = ref.readFloats("logits_last");
+      System.out.printf(
+          java.util.Locale.ROOT,
+          "parity %-24s hidden max|err|/(1+max|ref|) %.2e  token_nll %.2e  logits_last %.2e%n",
+          name,
+          worst,
+          maxAbsDiff(refNll, trace.tokenNll()),
+          maxAbsDiff(refLogits, trace.logitsLast()));
+      assertArrayEquals(refNll, trace.tokenNll(), 1e-4f, name + ": token_nll");
       assertArrayEquals(
-          ref.readFloats("logits_last"), trace.logitsLast(), 1e-3f, name + ": logits_last");
+          refLogits, trace.logitsLast(), 1e-3f, name + ": logits_last");
     }
+  }
+
+  private static double maxAbsDiff(float[] a, float[] b) {
+    double m = 0;
+    for (int i = 0; i < Math.min(a.length, b.length); i++) {
+      m = Math.max(m, Math.abs(a[i] - b[i]));
+    }
+    return m;
   }
 }

@@ -1,0 +1,156 @@
+package dev.depthscope.cli;
+
+import dev.depthscope.core.checkpoint.Checkpoint;
+import dev.depthscope.core.config.ModelConfig;
+import dev.depthscope.core.model.MemoryEstimate;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code depthscope inspect MODEL}: what the model is and what a forward pass will cost. */
+@Command(
+    name = "inspect",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Print a model's architecture, size, on-disk dtype, RoPE setup and the memory a float32",
+      "forward pass needs. Reads config.json and the safetensors headers only (fast)."
+    },
+    footer = {"", "Example:", "  depthscope inspect ../shared/fixtures/mistral-tiny-fp16-swa"})
+final class InspectCommand implements Callable<Integer> {
+  @Mixin ModelArgument model;
+
+  @Option(
+      names = "--seq-len",
+      defaultValue = "512",
+      description = "Tokens per sequence for the memory estimate (default: ${DEFAULT-VALUE}).")
+  int seqLen;
+
+  @Option(
+      names = "--batch",
+      defaultValue = "1",
+      description = "Sequences per batch for the memory estimate (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    if (seqLen <= 0 || batch <= 0) {
+      throw new IllegalArgumentException("--seq-len and --batch must be positive");
+    }
+    Path dir = model.resolve();
+    ModelConfig c = ModelConfig.load(dir);
+    PrintWriter out = spec.commandLine().getOut();
+    try (Checkpoint ckpt = Checkpoint.open(dir)) {
+      long stored = ckpt.tensors().values().stream().mapToLong(t -> t.numel()).sum();
+      MemoryEstimate mem = MemoryEstimate.of(c, batch, seqLen);
+      row(out, "model", dir.toString());
+      row(out, "architecture", c.architecture() + " (model_type " + c.modelType() + ")");
+      row(out, "layers", Integer.toString(c.numLayers()));
+      row(out, "hidden size", Integer.toString(c.hiddenSize()));
+      row(out, "intermediate size", Integer.toString(c.intermediateSize()));
+      row(
+          out,
+          "attention heads",
+          c.numHeads()
+              + " query, "
+              + c.numKvHeads()
+              + " key/value ("
+              + attentionKind(c)
+              + "), head_dim "
+              + c.headDim());
+      row(out, "vocabulary", Integer.toString(c.vocabSize()));
+      row(
+          out,
+          "parameters",
+          String.format(Locale.ROOT, "%,d (%s)", c.parameterCount(), humanCount(c.parameterCount()))
+              + (stored != c.parameterCount()
+                  ? String.format(Locale.ROOT, "; %,d stored in the files", stored)
+                  : ""));
+      row(
+          out,
+          "dtype on disk",
+          ckpt.dominantDtype()
+              + " ("
+              + MemoryEstimate.human(ckpt.totalBytes())
+              + " in "
+              + ckpt.files().size()
+              + (ckpt.files().size() == 1 ? " file)" : " shards)"));
+      row(out, "RoPE", c.rope().describe());
+      row(out, "attention window", windows(c));
+      row(out, "tied embeddings", c.tieWordEmbeddings() ? "yes" : "no");
+      row(out, "biases", biases(c));
+      row(out, "q/k norm", c.qkNorm() ? "yes (RMSNorm per head)" : "no");
+      row(out, "max positions", Integer.toString(c.maxPositionEmbeddings()));
+      row(
+          out,
+          "fp32 forward memory",
+          String.format(
+              Locale.ROOT,
+              "%s all weights resident, %s streaming one block (batch %d x %d tokens;"
+                  + " weights %s, activations %s, hidden states %s)",
+              MemoryEstimate.human(mem.residentPeak()),
+              MemoryEstimate.human(mem.streamedPeak()),
+              batch,
+              seqLen,
+              MemoryEstimate.human(mem.residentWeightBytes()),
+              MemoryEstimate.human(mem.blockActivationBytes()),
+              MemoryEstimate.human(mem.hiddenStateBytes())));
+    }
+    out.flush();
+    return 0;
+  }
+
+  private static void row(PrintWriter out, String key, String value) {
+    out.printf(Locale.ROOT, "%-20s %s%n", key, value);
+  }
+
+  private static String attentionKind(ModelConfig c) {
+    if (c.numKvHeads() == c.numHeads()) {
+      return "multi-head";
+    }
+    return c.numKvHeads() == 1 ? "multi-query" : "grouped-query";
+  }
+
+  private static String windows(ModelConfig c) {
+    int[] w = c.slidingWindows();
+    if (Arrays.stream(w).allMatch(x -> x == 0)) {
+      return "full causal";
+    }
+    if (Arrays.stream(w).allMatch(x -> x == w[0])) {
+      return "sliding window of " + w[0] + " tokens on every layer";
+    }
+    return "per layer " + Arrays.toString(w) + " (0 = full)";
+  }
+
+  private static String biases(ModelConfig c) {
+    StringBuilder b = new StringBuilder();
+    if (c.qkvBias()) {
+      b.append("q/k/v ");
+    }
+    if (c.outputBias()) {
+      b.append("o ");
+    }
+    if (c.mlpBias()) {
+      b.append("mlp ");
+    }
+    return b.length() == 0 ? "none" : b.toString().trim();
+  }
+
+  private static String humanCount(long n) {
+    if (n >= 1_000_000_000L) {
+      return String.format(Locale.ROOT, "%.2fB", n / 1e9);
+    }
+    if (n >= 1_000_000L) {
+      return String.format(Locale.ROOT, "%.2fM", n / 1e6);
+    }
+    return String.format(Locale.ROOT, "%.1fK", n / 1e3);
+  }
+}
