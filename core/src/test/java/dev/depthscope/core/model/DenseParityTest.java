@@ -68,8 +68,7 @@ class DenseParityTest {
           maxAbsDiff(refNll, trace.tokenNll()),
           maxAbsDiff(refLogits, trace.logitsLast()));
       assertArrayEquals(refNll, trace.tokenNll(), 1e-4f, name + ": token_nll");
-      assertArrayEquals(
-          refLogits, trace.logitsLast(), 1e-3f, name + ": logits_last");
+      assertArrayEquals(refLogits, trace.logitsLast(), 1e-3f, name + ": logits_last");
     }
   }
 

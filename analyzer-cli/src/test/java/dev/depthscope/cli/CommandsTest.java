@@ -1,0 +1,111 @@
+package dev.depthscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.depthscope.core.SharedFixtures;
+import dev.depthscope.core.checkpoint.SafetensorsFile;
+import dev.depthscope.core.checkpoint.TensorInfo;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/** The {@code inspect} and {@code trace} commands on every dense fixture, and their errors. */
+class CommandsTest {
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int code = cl.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "llama-tiny-bf16",
+        "llama-tiny-sharded-fp32",
+        "llama3-long-bf16",
+        "mistral-tiny-fp16-swa",
+        "qwen2-tiny-tied",
+        "qwen3-tiny-bf16",
+        "qwen3-realvocab-bf16"
+      })
+  void inspectAndTraceWorkOnEveryDenseFixture(String name, @TempDir Path tmp) throws Exception {
+    Path dir = SharedFixtures.model(name);
+    Run inspect = run("inspect", dir.toString());
+    assertEquals(0, inspect.code(), inspect.err());
+    String arch =
+        com.google.gson.JsonParser.parseString(Files.readString(dir.resolve("config.json")))
+            .getAsJsonObject()
+            .getAsJsonArray("architectures")
+            .get(0)
+            .getAsString();
+    assertTrue(inspect.out().contains(arch), inspect.out());
+    assertTrue(inspect.out().contains("fp32 forward memory"), inspect.out());
+
+    Path ref = dir.resolve("reference/activations.safetensors");
+    Path out = tmp.resolve("trace.safetensors");
+    Run trace =
+        run("trace", dir.toString(), "--token-ids", ref.toString(), "--out", out.toString());
+    assertEquals(0, trace.code(), trace.err());
+    try (SafetensorsFile got = SafetensorsFile.open(out);
+        SafetensorsFile want = SafetensorsFile.open(ref)) {
+      for (String t : new String[] {"hidden_states", "token_nll", "logits_last"}) {
+        TensorInfo g = got.info(t);
+        assertArrayEquals(want.info(t).shape(), g.shape(), t);
+      }
+      assertArrayEquals(want.readLongs("input_ids"), got.readLongs("input_ids"));
+      assertArrayEquals(want.readFloats("token_nll"), got.readFloats("token_nll"), 1e-4f);
+    }
+  }
+
+  @Test
+  void traceReadsJsonTokenIds(@TempDir Path tmp) throws Exception {
+    Path dir = SharedFixtures.model("llama-tiny-bf16");
+    Path ids = Files.writeString(tmp.resolve("ids.json"), "[[0, 5, 9, 200], [0, 7, 7, 3]]");
+    Path out = tmp.resolve("t.safetensors");
+    Run r = run("trace", dir.toString(), "--token-ids", ids.toString(), "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    try (SafetensorsFile f = SafetensorsFile.open(out)) {
+      assertArrayEquals(new long[] {5, 2, 4, 64}, f.info("hidden_states").shape());
+      assertArrayEquals(new long[] {2, 3}, f.info("token_nll").shape());
+    }
+  }
+
+  @Test
+  void badInputGivesOneLineErrorAndExitCode2(@TempDir Path tmp) throws Exception {
+    Path dir = SharedFixtures.model("llama-tiny-bf16");
+    Path ids = Files.writeString(tmp.resolve("ids.json"), "[[0, 5, 99999]]");
+    Path out = tmp.resolve("t.safetensors");
+    Run r = run("trace", dir.toString(), "--token-ids", ids.toString(), "--out", out.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("99999") && r.err().contains("vocabulary"), r.err());
+    assertFalse(r.err().contains("\tat "), "no stack trace without --verbose: " + r.err());
+    assertFalse(Files.exists(out), "no output on failure");
+
+    Run missing = run("inspect", tmp.resolve("nope").toString());
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains("nope"), missing.err());
+
+    Files.writeString(tmp.resolve("config.json"), "{\"model_type\": \"gpt2\"}");
+    Run unsupported = run("inspect", tmp.toString());
+    assertEquals(2, unsupported.code());
+    assertTrue(unsupported.err().contains("llama, mistral, qwen2, qwen3"), unsupported.err());
+
+    Run usage = run("trace", dir.toString());
+    assertEquals(2, usage.code());
+  }
+}
