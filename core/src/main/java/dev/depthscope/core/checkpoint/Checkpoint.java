@@ -7,6 +7,7 @@ import com.google.gson.JsonSyntaxException;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -72,8 +73,16 @@ public final class Checkpoint implements AutoCloseable {
       if (shardPaths.containsKey(file)) {
         continue;
       }
-      Path p = root.resolve(file).normalize();
-      if (Path.of(file).isAbsolute() || !p.startsWith(root) || p.equals(root)) {
+      Path p;
+      boolean absolute;
+      try {
+        p = root.resolve(file).normalize();
+        absolute = Path.of(file).isAbsolute();
+      } catch (InvalidPathException e) {
+        throw new CheckpointException(
+            index + ": weight_map names \"" + file + "\", which is not a valid file name");
+      }
+      if (absolute || !p.startsWith(root) || p.equals(root)) {
         throw new CheckpointException(
             index + ": weight_map names \"" + file + "\", which is outside the model directory");
       }

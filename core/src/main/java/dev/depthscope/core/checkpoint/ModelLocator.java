@@ -13,10 +13,13 @@ import java.util.stream.Stream;
  * Turns what a user typed into a model directory: an existing directory as given, or {@code
  * org/name} looked up in the local Hugging Face cache ({@code
  * $HF_HOME/hub/models--org--name/snapshots/<revision>/}, {@code HF_HOME} defaulting to {@code
- * ~/.cache/huggingface}, {@code HF_HUB_CACHE} overriding the hub folder). Nothing is downloaded.
+ * $XDG_CACHE_HOME/huggingface} or {@code ~/.cache/huggingface}, {@code HF_HUB_CACHE} or the older
+ * {@code HUGGINGFACE_HUB_CACHE} overriding the hub folder, as {@code huggingface_hub} resolves
+ * them). Nothing is downloaded.
  */
 public final class ModelLocator {
   private static final Pattern REPO_ID = Pattern.compile("[\\w.-]+/[\\w.-]+");
+  private static final Pattern REVISION = Pattern.compile("[\\w.-]+");
 
   private final Map<String, String> env;
   private final Path home;
@@ -34,16 +37,28 @@ public final class ModelLocator {
 
   /** The hub cache folder this locator searches. */
   public Path hubCache() {
-    String hub = env.get("HF_HUB_CACHE");
-    if (hub != null && !hub.isBlank()) {
+    String hub = firstSet("HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE");
+    if (hub != null) {
       return Path.of(hub);
     }
-    String hfHome = env.get("HF_HOME");
-    Path base =
-        hfHome != null && !hfHome.isBlank()
-            ? Path.of(hfHome)
-            : home.resolve(".cache").resolve("huggingface");
-    return base.resolve("hub");
+    String hfHome = firstSet("HF_HOME");
+    if (hfHome != null) {
+      return Path.of(hfHome).resolve("hub");
+    }
+    String xdg = firstSet("XDG_CACHE_HOME");
+    Path cache = xdg != null ? Path.of(xdg) : home.resolve(".cache");
+    return cache.resolve("huggingface").resolve("hub");
+  }
+
+  /** The value of the first of {@code names} that is set and not blank, else null. */
+  private String firstSet(String... names) {
+    for (String n : names) {
+      String v = env.get(n);
+      if (v != null && !v.isBlank()) {
+        return v;
+      }
+    }
+    return null;
   }
 
   /**
@@ -79,9 +94,14 @@ public final class ModelLocator {
     Path ref = repo.resolve("refs").resolve("main");
     try {
       if (Files.isRegularFile(ref)) {
-        Path p = snapshots.resolve(Files.readString(ref).trim());
-        if (Files.isDirectory(p)) {
-          return p;
+        // A ref holds a commit hash. Anything that is not one plain name (empty, ".", "..", a
+        // path) would resolve to the snapshots folder itself or outside it, so fall back instead.
+        String rev = Files.readString(ref).trim();
+        if (REVISION.matcher(rev).matches() && !rev.equals(".") && !rev.equals("..")) {
+          Path p = snapshots.resolve(rev);
+          if (Files.isDirectory(p)) {
+            return p;
+          }
         }
       }
       List<Path> all;

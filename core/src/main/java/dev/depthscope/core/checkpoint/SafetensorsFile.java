@@ -150,14 +150,22 @@ public final class SafetensorsFile implements AutoCloseable {
       JsonReader reader = new JsonReader(new StringReader(json));
       reader.setStrictness(Strictness.STRICT);
       JsonElement root = Streams.parse(reader);
-      if (reader.peek() != com.google.gson.stream.JsonToken.END_DOCUMENT) {
+      boolean trailing;
+      try {
+        trailing = reader.peek() != com.google.gson.stream.JsonToken.END_DOCUMENT;
+      } catch (IOException e) {
+        // Strict mode throws here for anything but whitespace; Gson's own message would tell the
+        // user to enable lenient parsing, which is not what is wrong with the file.
+        trailing = true;
+      }
+      if (trailing) {
         throw new JsonParseException("trailing data after the JSON object");
       }
       if (!root.isJsonObject()) {
         throw new JsonParseException("expected a JSON object, found " + kind(root));
       }
       return root.getAsJsonObject();
-    } catch (JsonParseException | IOException | IllegalStateException e) {
+    } catch (JsonParseException | IllegalStateException e) {
       throw new CheckpointException(
           path + ": header is not valid JSON (" + e.getMessage() + "); not a safetensors file?");
     }
@@ -197,11 +205,22 @@ public final class SafetensorsFile implements AutoCloseable {
     long[] shape = longArray(where, o, "shape", -1);
     long[] offsets = longArray(where, o, "data_offsets", 2);
     long numel = 1;
-    for (long d : shape) {
-      if (d < 0) {
-        throw new CheckpointException(where + ": negative dimension in shape");
+    long expected;
+    try {
+      for (long d : shape) {
+        if (d < 0) {
+          throw new CheckpointException(where + ": negative dimension in shape");
+        }
+        numel = Math.multiplyExact(numel, d);
       }
-      numel = Math.multiplyExact(numel, d);
+      expected = Math.multiplyExact(numel, dtype.bytes());
+    } catch (ArithmeticException ex) {
+      // A hostile or corrupt shape must not escape as an unexplained ArithmeticException.
+      throw new CheckpointException(
+          where
+              + ": shape "
+              + java.util.Arrays.toString(shape)
+              + " is too large (its byte size overflows 64 bits)");
     }
     long begin = offsets[0];
     long end = offsets[1];
@@ -209,7 +228,6 @@ public final class SafetensorsFile implements AutoCloseable {
       throw new CheckpointException(
           where + ": data_offsets [" + begin + ", " + end + "] are not an increasing range");
     }
-    long expected = Math.multiplyExact(numel, dtype.bytes());
     if (end - begin != expected) {
       throw new CheckpointException(
           where
@@ -281,7 +299,7 @@ public final class SafetensorsFile implements AutoCloseable {
                 + "\" overlap (bytes "
                 + (t.start() - dataStart)
                 + ".."
-                + (prev.end() - dataStart)
+                + (Math.min(prev.end(), t.end()) - dataStart)
                 + " of the data area)");
       }
       if (prev == null || t.end() > prev.end()) {
@@ -340,7 +358,8 @@ public final class SafetensorsFile implements AutoCloseable {
               + t.dtype()
               + "; expected F32, F16 or BF16 weights");
     }
-    if (first < 0 || count < 0 || first + count > t.numel()) {
+    // Written so that no sum can overflow: a huge count must not slip past the check.
+    if (first < 0 || count < 0 || first > t.numel() || count > t.numel() - first) {
       throw new IndexOutOfBoundsException(
           "elements [" + first + ", " + (first + count) + ") of " + t.numel());
     }

@@ -48,9 +48,18 @@ public final class SafetensorsWriter {
   }
 
   private void check(String name, int length, long[] shape) {
+    if (name.equals("__metadata__")) {
+      // The header keeps metadata under this key; a tensor there would make the file unreadable.
+      throw new IllegalArgumentException("__metadata__ is reserved and cannot name a tensor");
+    }
     long n = 1;
     for (long d : shape) {
-      n *= d;
+      if (d < 0) {
+        throw new IllegalArgumentException(
+            name + ": negative dimension in shape " + java.util.Arrays.toString(shape));
+      }
+      // Saturate instead of wrapping, so an overflowing shape can never match the length.
+      n = d == 0 || n <= Long.MAX_VALUE / d ? n * d : Long.MAX_VALUE;
     }
     if (n != length) {
       throw new IllegalArgumentException(
