@@ -1,11 +1,11 @@
 package dev.depthscope.core.checkpoint;
 
+import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.Strictness;
-import com.google.gson.internal.Streams;
 import com.google.gson.stream.JsonReader;
 import java.io.IOException;
 import java.io.StringReader;
@@ -147,9 +147,12 @@ public final class SafetensorsFile implements AutoCloseable {
 
   private static JsonObject parseJsonObject(Path path, String json) {
     try {
+      if (json.isBlank()) {
+        throw new JsonParseException("expected a JSON object, found only blanks");
+      }
       JsonReader reader = new JsonReader(new StringReader(json));
       reader.setStrictness(Strictness.STRICT);
-      JsonElement root = Streams.parse(reader);
+      JsonElement root = new Gson().getAdapter(JsonElement.class).read(reader);
       boolean trailing;
       try {
         trailing = reader.peek() != com.google.gson.stream.JsonToken.END_DOCUMENT;
@@ -165,7 +168,7 @@ public final class SafetensorsFile implements AutoCloseable {
         throw new JsonParseException("expected a JSON object, found " + kind(root));
       }
       return root.getAsJsonObject();
-    } catch (JsonParseException | IllegalStateException e) {
+    } catch (JsonParseException | IllegalStateException | IOException e) {
       throw new CheckpointException(
           path + ": header is not valid JSON (" + e.getMessage() + "); not a safetensors file?");
     }

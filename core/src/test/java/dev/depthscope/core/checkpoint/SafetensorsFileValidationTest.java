@@ -127,7 +127,7 @@ class SafetensorsFileValidationTest {
         "expected a JSON object, found an array");
     assertMentions(
         failureOpening("blank.safetensors", file("        ", new byte[0])),
-        "expected a JSON object, found null");
+        "expected a JSON object, found only blanks");
   }
 
   @Test
