@@ -11,24 +11,27 @@ import java.util.stream.Collectors;
  */
 public enum ModelFamily {
   /** Llama 2/3: {@code attention_bias} on q/k/v/o, {@code mlp_bias} on the MLP, no window. */
-  LLAMA("llama") {
+  LLAMA("llama", 2048) {
     @Override
     Biases biases(ConfigJson c) {
       boolean attn = c.boolOr("attention_bias", false);
       return new Biases(attn, attn, c.boolOr("mlp_bias", false));
     }
   },
-  /** Mistral: no biases; every layer uses {@code sliding_window} when it is set. */
-  MISTRAL("mistral") {
+  /**
+   * Mistral: no biases; every layer uses {@code sliding_window} when it is set (null means none; an
+   * absent field means MistralConfig's default 4096).
+   */
+  MISTRAL("mistral", 4096 * 32) {
     @Override
     int[] slidingWindows(ConfigJson c, int layers) {
       int[] w = new int[layers];
-      Arrays.fill(w, c.intOr("sliding_window", 0));
+      Arrays.fill(w, slidingWindow(c));
       return w;
     }
   },
   /** Qwen2: bias on q/k/v (not o); window per {@code layer_types} when enabled. */
-  QWEN2("qwen2") {
+  QWEN2("qwen2", 32768) {
     @Override
     Biases biases(ConfigJson c) {
       return new Biases(true, false, false);
@@ -39,8 +42,17 @@ public enum ModelFamily {
       return qwenWindows(c, layers);
     }
   },
-  /** Qwen3: RMSNorm on q and k per head; {@code head_dim} defaults to 128. */
-  QWEN3("qwen3") {
+  /**
+   * Qwen3: RMSNorm on q and k per head; {@code head_dim} defaults to 128; {@code attention_bias} on
+   * q/k/v/o.
+   */
+  QWEN3("qwen3", 32768) {
+    @Override
+    Biases biases(ConfigJson c) {
+      boolean attn = c.boolOr("attention_bias", false);
+      return new Biases(attn, attn, false);
+    }
+
     @Override
     boolean qkNorm() {
       return true;
@@ -60,10 +72,17 @@ public enum ModelFamily {
   /** Which projections carry a bias. */
   record Biases(boolean qkv, boolean output, boolean mlp) {}
 
-  private final String modelType;
+  /**
+   * transformers' default {@code sliding_window} (Mistral, Qwen2, Qwen3) when the field is absent.
+   */
+  static final int DEFAULT_SLIDING_WINDOW = 4096;
 
-  ModelFamily(String modelType) {
+  private final String modelType;
+  private final int defaultMaxPositions;
+
+  ModelFamily(String modelType, int defaultMaxPositions) {
     this.modelType = modelType;
+    this.defaultMaxPositions = defaultMaxPositions;
   }
 
   /** The {@code model_type} value in {@code config.json}. */
@@ -85,6 +104,16 @@ public enum ModelFamily {
             + "\" is not supported (supported: "
             + supportedTypes().stream().collect(Collectors.joining(", "))
             + ")");
+  }
+
+  /** The family's default {@code max_position_embeddings} when the field is absent. */
+  int defaultMaxPositions() {
+    return defaultMaxPositions;
+  }
+
+  /** {@code sliding_window}: 0 when null, the transformers default when absent. */
+  static int slidingWindow(ConfigJson c) {
+    return c.root().has("sliding_window") ? c.intOr("sliding_window", 0) : DEFAULT_SLIDING_WINDOW;
   }
 
   /** All supported {@code model_type} values. */
@@ -114,7 +143,7 @@ public enum ModelFamily {
    * layer_types} say which layers use it, else layers from {@code max_window_layers} on do.
    */
   private static int[] qwenWindows(ConfigJson c, int layers) {
-    int window = c.boolOr("use_sliding_window", false) ? c.intOr("sliding_window", 0) : 0;
+    int window = c.boolOr("use_sliding_window", false) ? slidingWindow(c) : 0;
     List<String> types = c.strings("layer_types");
     int[] w = new int[layers];
     if (types != null) {
