@@ -49,7 +49,7 @@ class LayerAuditReferenceTest {
               lm,
               dir,
               new LayerAudit.Inputs("token-ids", ids, null),
-              new LayerAudit.Options(0.01, 8, PruningSweep.ProgressListener.NONE));
+              LayerAudit.Options.of(0.01, 8));
     }
     int layers = ref.get("num_layers").getAsInt();
     AuditResult.Metrics m = r.metrics();
