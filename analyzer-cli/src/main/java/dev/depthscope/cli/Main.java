@@ -17,7 +17,12 @@ import picocli.CommandLine.Option;
       "Models are Hugging Face checkpoints: a directory, or org/name from the local cache.",
       "Nothing is ever downloaded."
     },
-    subcommands = {InspectCommand.class, TraceCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      InspectCommand.class,
+      TraceCommand.class,
+      AuditCommand.class,
+      CommandLine.HelpCommand.class
+    },
     footer = {
       "",
       "Examples:",

@@ -183,7 +183,7 @@ public record ModelConfig(
       throw new ConfigException(
           c.file() + ": head_dim " + headDim + " must be a positive even number (RoPE pairs)");
     }
-    int maxPos = c.intOr("max_position_embeddings", 2048);
+    int maxPos = c.intOr("max_position_embeddings", family.defaultMaxPositions());
     ModelFamily.Biases biases = family.biases(c);
     int[] windows = family.slidingWindows(c, layers);
     for (int w : windows) {

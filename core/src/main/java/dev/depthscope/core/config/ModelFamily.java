@@ -13,24 +13,27 @@ import java.util.stream.Collectors;
  */
 public enum ModelFamily {
   /** Llama 2/3: {@code attention_bias} on q/k/v/o, {@code mlp_bias} on the MLP, no window. */
-  LLAMA("llama") {
+  LLAMA("llama", 2048) {
     @Override
     Biases biases(ConfigJson c) {
       boolean attn = c.boolOr("attention_bias", false);
       return new Biases(attn, attn, c.boolOr("mlp_bias", false));
     }
   },
-  /** Mistral: no biases; every layer uses {@code sliding_window} when it is set. */
-  MISTRAL("mistral") {
+  /**
+   * Mistral: no biases; every layer uses {@code sliding_window} when it is set (null means none; an
+   * absent field means MistralConfig's default 4096).
+   */
+  MISTRAL("mistral", 4096 * 32) {
     @Override
     int[] slidingWindows(ConfigJson c, int layers) {
       int[] w = new int[layers];
-      Arrays.fill(w, c.intOr("sliding_window", 0));
+      Arrays.fill(w, slidingWindow(c));
       return w;
     }
   },
   /** Qwen2: bias on q/k/v (not o); window per {@code layer_types} when enabled. */
-  QWEN2("qwen2") {
+  QWEN2("qwen2", 32768) {
     @Override
     Biases biases(ConfigJson c) {
       return new Biases(true, false, false);
@@ -41,8 +44,17 @@ public enum ModelFamily {
       return qwenWindows(c, layers);
     }
   },
-  /** Qwen3: RMSNorm on q and k per head; {@code head_dim} defaults to 128. */
-  QWEN3("qwen3") {
+  /**
+   * Qwen3: RMSNorm on q and k per head; {@code head_dim} defaults to 128; {@code attention_bias} on
+   * q/k/v/o.
+   */
+  QWEN3("qwen3", 32768) {
+    @Override
+    Biases biases(ConfigJson c) {
+      boolean attn = c.boolOr("attention_bias", false);
+      return new Biases(attn, attn, false);
+    }
+
     @Override
     boolean qkNorm() {
       return true;
@@ -63,10 +75,13 @@ public enum ModelFamily {
    * w2} under {@code block_sparse_moe}) have width {@code intermediate_size}; softmax router whose
    * top-k weights are always renormalised ({@code MixtralTopKRouter}).
    */
-  MIXTRAL("mixtral") {
+  MIXTRAL("mixtral", 4096 * 32) {
     @Override
     int[] slidingWindows(ConfigJson c, int layers) {
-      return MISTRAL.slidingWindows(c, layers);
+      // MixtralConfig: sliding_window defaults to None (unlike Mistral's 4096).
+      int[] w = new int[layers];
+      Arrays.fill(w, c.intOr("sliding_window", 0));
+      return w;
     }
 
     @Override
@@ -90,7 +105,7 @@ public enum ModelFamily {
    * defaulting to hidden/heads); layer l is a MoE unless listed in {@code mlp_only_layers} or
    * {@code (l + 1) % decoder_sparse_step != 0}; softmax router, {@code norm_topk_prob}.
    */
-  QWEN3_MOE("qwen3_moe") {
+  QWEN3_MOE("qwen3_moe", 32768) {
     @Override
     boolean qkNorm() {
       return true;
@@ -107,7 +122,7 @@ public enum ModelFamily {
       // Qwen3MoeConfig: sliding_window only with use_sliding_window, then on every layer.
       int[] w = new int[layers];
       if (c.boolOr("use_sliding_window", false)) {
-        Arrays.fill(w, c.intOr("sliding_window", 4096));
+        Arrays.fill(w, c.intOr("sliding_window", DEFAULT_SLIDING_WINDOW));
       }
       return w;
     }
@@ -146,7 +161,7 @@ public enum ModelFamily {
    * {@code group_limited_greedy}, weights never renormalised ({@code norm_topk_prob} is ignored by
    * {@code DeepseekV2TopkRouter}), times {@code routed_scaling_factor}.
    */
-  DEEPSEEK_V2("deepseek_v2") {
+  DEEPSEEK_V2("deepseek_v2", 2048) {
     @Override
     Biases biases(ConfigJson c) {
       if (c.boolOr("mlp_bias", false)) {
@@ -198,7 +213,7 @@ public enum ModelFamily {
    * router with {@code e_score_correction_bias} and group-limited top-k ({@code
    * DeepseekV3TopkRouter}).
    */
-  DEEPSEEK_V3("deepseek_v3") {
+  DEEPSEEK_V3("deepseek_v3", 4096) {
     @Override
     Biases biases(ConfigJson c) {
       return new Biases(false, c.boolOr("attention_bias", false), false);
@@ -233,10 +248,17 @@ public enum ModelFamily {
   /** Which projections carry a bias. */
   record Biases(boolean qkv, boolean output, boolean mlp) {}
 
-  private final String modelType;
+  /**
+   * transformers' default {@code sliding_window} (Mistral, Qwen2, Qwen3) when the field is absent.
+   */
+  static final int DEFAULT_SLIDING_WINDOW = 4096;
 
-  ModelFamily(String modelType) {
+  private final String modelType;
+  private final int defaultMaxPositions;
+
+  ModelFamily(String modelType, int defaultMaxPositions) {
     this.modelType = modelType;
+    this.defaultMaxPositions = defaultMaxPositions;
   }
 
   /** The {@code model_type} value in {@code config.json}. */
@@ -258,6 +280,16 @@ public enum ModelFamily {
             + "\" is not supported (supported: "
             + supportedTypes().stream().collect(Collectors.joining(", "))
             + ")");
+  }
+
+  /** The family's default {@code max_position_embeddings} when the field is absent. */
+  int defaultMaxPositions() {
+    return defaultMaxPositions;
+  }
+
+  /** {@code sliding_window}: 0 when null, the transformers default when absent. */
+  static int slidingWindow(ConfigJson c) {
+    return c.root().has("sliding_window") ? c.intOr("sliding_window", 0) : DEFAULT_SLIDING_WINDOW;
   }
 
   /** All supported {@code model_type} values. */
@@ -297,7 +329,7 @@ public enum ModelFamily {
    * layer_types} say which layers use it, else layers from {@code max_window_layers} on do.
    */
   private static int[] qwenWindows(ConfigJson c, int layers) {
-    int window = c.boolOr("use_sliding_window", false) ? c.intOr("sliding_window", 0) : 0;
+    int window = c.boolOr("use_sliding_window", false) ? slidingWindow(c) : 0;
     List<String> types = c.strings("layer_types");
     int[] w = new int[layers];
     if (types != null) {

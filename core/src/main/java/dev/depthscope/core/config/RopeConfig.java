@@ -8,7 +8,7 @@ package dev.depthscope.core.config;
  * @param type {@code default}, {@code linear}, {@code dynamic}, {@code llama3} or {@code yarn}
  * @param theta base wavelength
  * @param factor context extension factor (1 for default)
- * @param originalMaxPositions pre-training context length (llama3, yarn)
+ * @param originalMaxPositions pre-training context length (llama3, yarn; 0 for the other types)
  * @param lowFreqFactor llama3 low-frequency factor
  * @param highFreqFactor llama3 high-frequency factor
  * @param attentionFactor yarn's cos/sin multiplier; NaN means derive it from factor and mscale

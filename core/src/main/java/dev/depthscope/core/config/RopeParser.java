@@ -2,8 +2,8 @@ package dev.depthscope.core.config;
 
 /**
  * Reads {@link RopeConfig} from either config form, as transformers 5.x standardises them: a
- * non-null legacy {@code rope_scaling} wins over {@code rope_parameters}; {@code rope_theta} inside
- * the dict wins over the top-level one, which defaults to 10000; the type comes from {@code
+ * non-empty legacy {@code rope_scaling} wins over {@code rope_parameters}; {@code rope_theta}
+ * inside the dict wins over the top-level one, which defaults to 10000; the type comes from {@code
  * rope_type} or the legacy {@code type}; llama3 and yarn default {@code
  * original_max_position_embeddings} to {@code max_position_embeddings}.
  */
@@ -13,7 +13,7 @@ final class RopeParser {
   static RopeConfig parse(ConfigJson c, int maxPositions) {
     ConfigJson p = c.object("rope_scaling");
     String where = "rope_scaling";
-    if (p == null) {
+    if (p == null || p.root().size() == 0) { // transformers: `rope_scaling or rope_parameters`
       p = c.object("rope_parameters");
       where = "rope_parameters";
     }
@@ -35,7 +35,10 @@ final class RopeParser {
               + String.join(", ", RopeConfig.SUPPORTED_TYPES));
     }
     double theta = p.doubleOr("rope_theta", topTheta);
-    int original = p.intOr("original_max_position_embeddings", maxPositions);
+    // Only llama3 and yarn use it (transformers fills it in for those alone); others keep plain()'s
+    // 0 so that the same RoPE compares equal whether or not it was written as a dict.
+    boolean usesOriginal = type.equals("llama3") || type.equals("yarn");
+    int original = usesOriginal ? p.intOr("original_max_position_embeddings", maxPositions) : 0;
     double factor =
         switch (type) {
           case "default" -> 1.0;

@@ -110,12 +110,17 @@ public final class RotaryEmbedding {
     if (low == high) {
       high += 0.001; // transformers: prevent a zero-width ramp
     }
+    // transformers: (torch.arange(dim // 2, dtype=float32) - low) / (high - low), i.e. in float32
+    // with low and (high - low) rounded to float; with truncate=false they are fractional and
+    // double arithmetic here moved some frequencies by an ulp (1.6e-5 in sin at position 4000).
+    float lowF = (float) low;
+    float rangeF = (float) (high - low);
     float[] out = new float[dim / 2];
     for (int i = 0; i < out.length; i++) {
       float posFreq = (float) Math.pow((float) base, (float) (2 * i) / (float) dim);
       float extrapolation = 1.0f / posFreq;
       float interpolation = 1.0f / ((float) factor * posFreq);
-      float ramp = (float) ((i - low) / (high - low));
+      float ramp = ((float) i - lowF) / rangeF;
       ramp = Math.min(1f, Math.max(0f, ramp));
       float extrapolationFactor = 1 - ramp;
       out[i] = interpolation * (1 - extrapolationFactor) + extrapolation * extrapolationFactor;

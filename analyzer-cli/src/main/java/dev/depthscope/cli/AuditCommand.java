@@ -1,0 +1,183 @@
+package dev.depthscope.cli;
+
+import dev.depthscope.core.analysis.AuditJson;
+import dev.depthscope.core.analysis.AuditResult;
+import dev.depthscope.core.analysis.LayerAudit;
+import dev.depthscope.core.eval.McItems;
+import dev.depthscope.core.eval.McQuestions;
+import dev.depthscope.core.eval.TextWindows;
+import dev.depthscope.core.eval.TokenIdsFile;
+import dev.depthscope.core.model.CausalLm;
+import dev.depthscope.core.tokenize.TextTokenizer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code depthscope audit}: measures what each layer does and what removing it costs, and writes
+ * {@code audit.json}.
+ */
+@Command(
+    name = "audit",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Audit every layer: output variance, angular distance and block influence between layers,",
+      "the n-layers-ahead distance matrix, and the NLL (and multiple-choice accuracy) with each",
+      "block removed, with 95% bootstrap intervals. Writes DIR/audit.json atomically and prints",
+      "a summary. Removing block l cannot change h_0..h_l, so the sweep reuses the baseline pass",
+      "and costs L(L+1)/2 block evaluations per batch instead of L^2."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  depthscope audit ../shared/trained/llama-24L-brown-pre --text ../shared/data/brown-eval.txt",
+      "  depthscope audit Qwen/Qwen3-0.6B --text eval.txt --mc questions.jsonl --seq-len 1024",
+      "  depthscope audit ../shared/fixtures/llama-tiny-bf16 \\",
+      "      --token-ids ../shared/fixtures/llama-tiny-bf16/reference/activations.safetensors"
+    })
+final class AuditCommand implements Callable<Integer> {
+  @Mixin ModelArgument model;
+
+  static final class NllSource {
+    @Option(
+        names = "--text",
+        paramLabel = "FILE",
+        description =
+            "UTF-8 text: tokenized, cut into windows of --seq-len tokens (with the tokenizer's BOS"
+                + " first when it adds one), at most --max-tokens.")
+    Path text;
+
+    @Option(
+        names = "--token-ids",
+        paramLabel = "FILE",
+        description =
+            "Token ids as for `depthscope trace` (JSON [[...], ...] or safetensors input_ids);"
+                + " rows used exactly as given.")
+    Path tokenIds;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  NllSource nll;
+
+  @Option(
+      names = "--mc",
+      paramLabel = "FILE",
+      description =
+          "Multiple-choice questions: JSONL {\"question\", \"choices\", \"answer\" (0-based)} or"
+              + " MMLU-style CSV (question,A,B,C,D,letter). A choice scores the summed"
+              + " log-probability of its tokens after the question. Combinable with --text or"
+              + " --token-ids.")
+  Path mc;
+
+  @Option(
+      names = "--tokenizer",
+      paramLabel = "DIR",
+      description = "Directory with tokenizer.json (default: the model's).")
+  Path tokenizer;
+
+  @Option(
+      names = "--seq-len",
+      defaultValue = "512",
+      description = "Tokens per window for --text (default: ${DEFAULT-VALUE}).")
+  int seqLen;
+
+  @Option(
+      names = "--max-tokens",
+      defaultValue = "32768",
+      description = "At most this many tokens of --text (default: ${DEFAULT-VALUE}).")
+  long maxTokens;
+
+  @Option(
+      names = "--batch",
+      defaultValue = "4",
+      description = "Sequences per forward batch (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(
+      names = "--threshold",
+      defaultValue = "0.01",
+      description =
+          "A layer is ineffective when removing it raises the NLL by less than this fraction of"
+              + " the baseline (default: ${DEFAULT-VALUE}).")
+  double threshold;
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Output directory (default: depthscope-audit/<model name>).")
+  Path out;
+
+  @Option(names = "--quiet", description = "No progress bar.")
+  boolean quiet;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    if (nll == null && mc == null) {
+      throw new IllegalArgumentException(
+          "no evaluation data: pass --text FILE or --token-ids FILE (and/or --mc FILE)");
+    }
+    if (batch <= 0 || seqLen < 2 || threshold < 0) {
+      throw new IllegalArgumentException(
+          "--batch must be positive, --seq-len at least 2, --threshold not negative");
+    }
+    Path dir = model.resolve();
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter o = spec.commandLine().getOut();
+    long t0 = System.nanoTime();
+    try (CausalLm lm = CausalLm.open(dir)) {
+      long[][] rows = null;
+      McItems items = null;
+      List<String> sources = new ArrayList<>();
+      boolean needTokenizer = mc != null || (nll != null && nll.text != null);
+      try (TextTokenizer tok = needTokenizer ? TextTokenizer.load(tokenizerDir(dir)) : null) {
+        if (nll != null && nll.text != null) {
+          rows = TextWindows.fromFile(nll.text, tok, seqLen, maxTokens);
+          sources.add("text:" + nll.text.getFileName());
+        } else if (nll != null) {
+          rows = TokenIdsFile.read(nll.tokenIds);
+          sources.add("token-ids:" + nll.tokenIds.getFileName());
+        }
+        if (rows != null) {
+          lm.validateIds(rows);
+        }
+        if (mc != null) {
+          items = McItems.of(McQuestions.read(mc), tok);
+          for (long[] r : items.rows()) {
+            lm.validateIds(new long[][] {r});
+          }
+          sources.add("mc:" + mc.getFileName());
+        }
+      }
+      double loadSeconds = (System.nanoTime() - t0) / 1e9;
+      LayerAudit.Inputs inputs = new LayerAudit.Inputs(String.join(" + ", sources), rows, items);
+      ConsoleProgress progress = new ConsoleProgress(err, "audit", !quiet);
+      LayerAudit.Options options = new LayerAudit.Options(threshold, batch, progress);
+      err.printf("auditing %s: %d layers on %s%n", dir, lm.config().numLayers(), inputs.source());
+      err.flush();
+      AuditResult result = LayerAudit.run(lm, dir, inputs, options);
+      result.timings().put("load_seconds", loadSeconds);
+      Path outDir = out != null ? out : Path.of("depthscope-audit", result.model().name());
+      Path file = outDir.resolve("audit.json");
+      AuditJson.write(result, file);
+      new AuditConsoleSummary(result).print(o);
+      o.println("wrote " + file);
+      o.flush();
+    }
+    return 0;
+  }
+
+  private Path tokenizerDir(Path modelDir) {
+    return tokenizer != null ? tokenizer : modelDir;
+  }
+}

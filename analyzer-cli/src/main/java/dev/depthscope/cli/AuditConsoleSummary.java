@@ -1,0 +1,112 @@
+package dev.depthscope.cli;
+
+import dev.depthscope.core.analysis.AuditResult;
+import dev.depthscope.core.analysis.AuditSummary;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The few lines an audit prints: what was measured and which layers barely matter. */
+final class AuditConsoleSummary {
+  private final AuditResult r;
+
+  AuditConsoleSummary(AuditResult r) {
+    this.r = r;
+  }
+
+  void print(PrintWriter o) {
+    AuditResult.ModelInfo m = r.model();
+    AuditResult.EvalInfo e = r.eval();
+    AuditResult.Metrics x = r.metrics();
+    o.printf(
+        Locale.ROOT,
+        "%s (%s, %d layers) on %s%n",
+        m.name(),
+        m.architecture(),
+        m.layers(),
+        e.source());
+    if (x.baselineNll() != null) {
+      o.printf(
+          Locale.ROOT,
+          "  baseline NLL        %.4f nats (perplexity %.2f) over %d tokens in %d sequences%n",
+          x.baselineNll(),
+          x.baselinePerplexity(),
+          e.tokens(),
+          e.sequences());
+    }
+    AuditSummary s = r.summary();
+    if (s != null) {
+      o.printf(
+          Locale.ROOT,
+          "  variance growth     %.2fx from h_1 to h_%d; ln-variance slope %.4f/layer, r^2 %.3f"
+              + " (%s growth; linear r^2 %.3f)%n",
+          s.varianceGrowth(),
+          m.layers(),
+          s.logVarianceSlope(),
+          s.logVarianceR2(),
+          s.growth(),
+          s.linearVarianceR2());
+      o.printf(
+          Locale.ROOT,
+          "  ineffective blocks  %d of %d (%.0f%%) raise NLL by less than %.1f%% when removed%s%n",
+          s.ineffectiveLayers().size(),
+          m.layers(),
+          100 * s.ineffectiveFraction(),
+          100 * s.threshold(),
+          s.ineffectiveLayers().isEmpty() ? "" : ": " + list(s.ineffectiveLayers()));
+      if (!s.longestRun().isEmpty()) {
+        int a = s.longestRun().get(0);
+        int b = s.longestRun().get(1);
+        o.printf(
+            Locale.ROOT,
+            "  longest run         blocks %d..%d (%d contiguous blocks a pruner could cut)%n",
+            a,
+            b,
+            b - a + 1);
+      }
+      double[] d = x.pruningDeltaNll();
+      int most = 0;
+      for (int l = 1; l < d.length; l++) {
+        if (d[l] > d[most]) {
+          most = l;
+        }
+      }
+      double[] ci = r.uncertainty().pruningDeltaNll().get(most);
+      o.printf(
+          Locale.ROOT,
+          "  most important      block %d: removing it costs %+.4f nats (95%% CI %+.4f..%+.4f)%n",
+          most,
+          d[most],
+          ci[0],
+          ci[1]);
+    }
+    if (x.mcAccuracy() != null) {
+      double[] delta = x.mcAccuracyDelta();
+      int worst = 0;
+      for (int l = 1; l < delta.length; l++) {
+        if (delta[l] < delta[worst]) {
+          worst = l;
+        }
+      }
+      o.printf(
+          Locale.ROOT,
+          "  MC accuracy         %.1f%% on %d questions; removing block %d changes it most"
+              + " (%+.1f points)%n",
+          100 * x.mcAccuracy(),
+          e.mcQuestions(),
+          worst,
+          100 * delta[worst]);
+    }
+    o.printf(
+        Locale.ROOT,
+        "  sweep               %d block evaluations (separate full passes: %d), %.1f s%n",
+        r.sweep().blockEvaluations(),
+        r.sweep().naiveBlockEvaluations(),
+        r.timings().getOrDefault("total_seconds", Double.NaN));
+  }
+
+  private static String list(List<Integer> layers) {
+    return layers.stream().map(String::valueOf).collect(Collectors.joining(", "));
+  }
+}

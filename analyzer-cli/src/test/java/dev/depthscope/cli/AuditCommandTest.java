@@ -1,0 +1,139 @@
+package dev.depthscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.depthscope.core.SharedFixtures;
+import dev.depthscope.core.analysis.AuditJson;
+import dev.depthscope.core.analysis.AuditResult;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code depthscope audit} end to end: sources, audit.json, the console summary, errors. */
+class AuditCommandTest {
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    return new Run(cl.execute(args), out.toString(), err.toString());
+  }
+
+  @Test
+  void trainedPreLnModelShowsGrowingVarianceOnBrownText(@TempDir Path tmp) throws Exception {
+    Path dir = SharedFixtures.fixture("trained/llama-24L-brown-pre");
+    Path text = SharedFixtures.fixture("data/brown-eval.txt");
+    Run r =
+        run(
+            "audit",
+            dir.toString(),
+            "--text",
+            text.toString(),
+            "--seq-len",
+            "256",
+            "--max-tokens",
+            "1024",
+            "--quiet",
+            "--out",
+            tmp.toString());
+    assertEquals(0, r.code(), r.err());
+    AuditResult a = AuditJson.read(tmp.resolve("audit.json"));
+    assertEquals(AuditResult.SCHEMA, a.schema());
+    assertEquals(4, a.eval().sequences());
+    assertEquals(256, a.eval().seqLen());
+    assertEquals(4 * 255, a.eval().tokens());
+    assertTrue(a.summary().varianceGrowth() > 1.5, "variance grows: " + a.summary());
+    assertTrue(a.summary().logVarianceR2() > 0.5, "the fit explains the growth: " + a.summary());
+    assertEquals(24, a.metrics().pruningDeltaNll().length);
+    assertEquals(24, a.uncertainty().pruningDeltaNll().size());
+    for (int l = 0; l < 24; l++) {
+      double[] ci = a.uncertainty().pruningDeltaNll().get(l);
+      assertTrue(ci[0] <= ci[1], "interval ordered at " + l);
+    }
+    assertTrue(r.out().contains("variance growth"), r.out());
+    assertTrue(r.out().contains("r^2"), r.out());
+    assertTrue(r.out().contains("ineffective blocks"), r.out());
+  }
+
+  @Test
+  void tokenIdsAndMultipleChoiceCombine(@TempDir Path tmp) throws Exception {
+    Path dir = SharedFixtures.model("qwen3-tiny-bf16");
+    Path ids = dir.resolve("reference/activations.safetensors");
+    Path mc =
+        Files.writeString(
+            tmp.resolve("q.csv"),
+            "\"The sky is\",blue,green,\"loud, very\",red,A\nOne two,three,four,five,six,b\n");
+    Path out = tmp.resolve("out");
+    Run r =
+        run(
+            "audit",
+            dir.toString(),
+            "--token-ids",
+            ids.toString(),
+            "--mc",
+            mc.toString(),
+            "--quiet",
+            "--out",
+            out.toString());
+    assertEquals(0, r.code(), r.err());
+    AuditResult a = AuditJson.read(out.resolve("audit.json"));
+    assertEquals(2, a.eval().mcQuestions());
+    assertNotNull(a.metrics().mcAccuracy());
+    assertEquals(4, a.metrics().mcAccuracyDelta().length);
+    assertEquals(4, a.uncertainty().mcAccuracyDelta().size());
+    assertTrue(a.eval().source().contains("mc:q.csv"), a.eval().source());
+    String json = Files.readString(out.resolve("audit.json"));
+    for (String key :
+        new String[] {
+          "\"schema\"",
+          "\"model\"",
+          "\"eval\"",
+          "\"metrics\"",
+          "\"uncertainty\"",
+          "\"summary\"",
+          "\"timings\"",
+          "\"versions\"",
+          "\"last_token_angular_matrix\"",
+          "\"pruning_delta_nll\""
+        }) {
+      assertTrue(json.contains(key), key);
+    }
+    try (var files = Files.list(out)) {
+      assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")));
+    }
+  }
+
+  @Test
+  void withoutAnEvalSourceTheErrorSaysWhatToPass(@TempDir Path tmp) {
+    Path dir = SharedFixtures.model("qwen3-tiny-bf16");
+    Run r = run("audit", dir.toString(), "--out", tmp.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--text") && r.err().contains("--token-ids"), r.err());
+    Run both = run("audit", dir.toString(), "--text", "a.txt", "--token-ids", "b.json");
+    assertEquals(2, both.code());
+  }
+
+  @Test
+  void badMultipleChoiceFileNamesTheLine(@TempDir Path tmp) throws Exception {
+    Path dir = SharedFixtures.model("qwen3-tiny-bf16");
+    Path mc =
+        Files.writeString(
+            tmp.resolve("q.jsonl"),
+            "{\"question\": \"a\", \"choices\": [\"b\", \"c\"], \"answer\": 0}\n"
+                + "{\"question\": \"a\", \"choices\": [\"b\", \"c\"], \"answer\": 5}\n");
+    Run r = run("audit", dir.toString(), "--mc", mc.toString(), "--out", tmp.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("q.jsonl:2"), r.err());
+    assertFalse(Files.exists(tmp.resolve("audit.json")));
+  }
+}

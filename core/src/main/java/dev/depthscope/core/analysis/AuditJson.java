@@ -1,0 +1,93 @@
+package dev.depthscope.core.analysis;
+
+import com.google.gson.FieldNamingPolicy;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.JsonWriter;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Reads and writes {@code audit.json}. Field names are snake_case; NaN and infinities (undefined
+ * numbers) are written as null, since JSON has no NaN. Writing is atomic: a temporary file in the
+ * target directory, then a move, so a crash never leaves half a report.
+ */
+public final class AuditJson {
+  private AuditJson() {}
+
+  private static final TypeAdapter<Double> NULLABLE_DOUBLE =
+      new TypeAdapter<>() {
+        @Override
+        public void write(JsonWriter out, Double v) throws IOException {
+          if (v == null || v.isNaN() || v.isInfinite()) {
+            out.nullValue();
+          } else {
+            out.value(v);
+          }
+        }
+
+        @Override
+        public Double read(JsonReader in) throws IOException {
+          if (in.peek() == JsonToken.NULL) {
+            in.nextNull();
+            return Double.NaN;
+          }
+          return in.nextDouble();
+        }
+      };
+
+  /** The Gson configuration of the schema. */
+  public static Gson gson() {
+    return new GsonBuilder()
+        .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
+        .registerTypeAdapter(Double.class, NULLABLE_DOUBLE)
+        .registerTypeAdapter(double.class, NULLABLE_DOUBLE)
+        .serializeNulls()
+        .setPrettyPrinting()
+        .create();
+  }
+
+  /** Writes {@code result} to {@code file} atomically. */
+  public static void write(AuditResult result, Path file) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+    try {
+      try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        gson().toJson(result, w);
+      }
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Reads an {@code audit.json}, checking its schema. */
+  public static AuditResult read(Path file) throws IOException {
+    AuditResult r;
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      r = gson().fromJson(in, AuditResult.class);
+    } catch (JsonParseException e) {
+      throw new IllegalArgumentException(file + ": not a valid audit.json: " + e.getMessage());
+    }
+    if (r == null || !AuditResult.SCHEMA.equals(r.schema())) {
+      throw new IllegalArgumentException(
+          file
+              + ": field \"schema\" is "
+              + (r == null ? "missing" : "\"" + r.schema() + "\"")
+              + ", expected \""
+              + AuditResult.SCHEMA
+              + "\"");
+    }
+    return r;
+  }
+}

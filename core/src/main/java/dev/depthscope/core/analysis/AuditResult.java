@@ -1,0 +1,123 @@
+package dev.depthscope.core.analysis;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything an audit found, in the shape of {@code audit.json} (schema {@value #SCHEMA}); field
+ * names become snake_case in the file. Indices are 0-based; NLLs are in nats; undefined numbers are
+ * null.
+ *
+ * @param schema always {@value #SCHEMA}
+ * @param model what was audited
+ * @param eval what it was audited on
+ * @param metrics the per-layer measurements
+ * @param uncertainty bootstrap intervals
+ * @param summary the verdict
+ * @param sweep cost of the pruning sweep
+ * @param timings wall-clock seconds per phase
+ * @param versions software versions
+ */
+public record AuditResult(
+    String schema,
+    ModelInfo model,
+    EvalInfo eval,
+    Metrics metrics,
+    Uncertainty uncertainty,
+    AuditSummary summary,
+    Sweep sweep,
+    Map<String, Double> timings,
+    Map<String, String> versions) {
+
+  /** The schema identifier written to every file. */
+  public static final String SCHEMA = "depthscope.audit/1";
+
+  /**
+   * The audited model.
+   *
+   * @param path model directory
+   * @param name short name (directory name)
+   * @param architecture {@code architectures[0]}
+   * @param modelType {@code model_type}
+   * @param layers blocks L
+   * @param hiddenSize D
+   * @param parameters parameter count
+   * @param dtypeOnDisk dominant safetensors dtype
+   */
+  public record ModelInfo(
+      String path,
+      String name,
+      String architecture,
+      String modelType,
+      int layers,
+      int hiddenSize,
+      long parameters,
+      String dtypeOnDisk) {}
+
+  /**
+   * The evaluation data.
+   *
+   * @param source e.g. {@code text:brown-eval.txt}, {@code token-ids:ids.json}, {@code mc:q.jsonl}
+   * @param sequences rows of the NLL source (0 with MC only)
+   * @param seqLen tokens per row
+   * @param tokens predicted tokens the NLL averages over
+   * @param mcQuestions multiple-choice questions (0 without MC)
+   */
+  public record EvalInfo(String source, int sequences, int seqLen, long tokens, int mcQuestions) {}
+
+  /**
+   * Per-layer measurements. The first seven are named and defined as in REFERENCE.md; null when the
+   * eval source gives no NLL (multiple choice only).
+   *
+   * @param variance {@code [L+1]}
+   * @param angularDistance {@code [L]}
+   * @param blockInfluence {@code [L]}
+   * @param lastTokenAngularMatrix {@code [L+1][L+1]}, null outside {@code n = 1..L-a}
+   * @param baselineNll mean next-token NLL (nats)
+   * @param prunedNll {@code [L]}: with block l replaced by the identity
+   * @param pruningDeltaNll {@code [L]}: {@code pruned_nll - baseline_nll}
+   * @param baselinePerplexity {@code exp(baseline_nll)}
+   * @param prunedPerplexity {@code [L]}
+   * @param relativeDeltaNll {@code [L]}: {@code pruning_delta_nll / baseline_nll}
+   * @param mcAccuracy baseline multiple-choice accuracy (null without MC)
+   * @param mcPrunedAccuracy {@code [L]} accuracy with block l removed
+   * @param mcAccuracyDelta {@code [L]}: pruned minus baseline accuracy
+   * @param expertLoad per MoE layer, tokens routed to each expert (null entries for dense layers;
+   *     null for dense models)
+   */
+  public record Metrics(
+      double[] variance,
+      double[] angularDistance,
+      double[] blockInfluence,
+      Double[][] lastTokenAngularMatrix,
+      Double baselineNll,
+      double[] prunedNll,
+      double[] pruningDeltaNll,
+      Double baselinePerplexity,
+      double[] prunedPerplexity,
+      double[] relativeDeltaNll,
+      Double mcAccuracy,
+      double[] mcPrunedAccuracy,
+      double[] mcAccuracyDelta,
+      long[][] expertLoad) {}
+
+  /**
+   * 95% percentile-bootstrap intervals, rows {@code [low, high]} per layer.
+   *
+   * @param method how they were computed
+   * @param pruningDeltaNll interval per layer for {@code pruning_delta_nll} (over sequences)
+   * @param mcAccuracyDelta interval per layer for {@code mc_accuracy_delta} (over questions)
+   */
+  public record Uncertainty(
+      String method, List<double[]> pruningDeltaNll, List<double[]> mcAccuracyDelta) {}
+
+  /**
+   * What the pruning sweep cost.
+   *
+   * @param blockEvaluations blocks run, baseline included
+   * @param naiveBlockEvaluations what one baseline plus L full passes would cost ({@code L(L+1)}
+   *     per batch)
+   * @param batches batches processed
+   */
+  public record Sweep(long blockEvaluations, long naiveBlockEvaluations, int batches) {}
+}

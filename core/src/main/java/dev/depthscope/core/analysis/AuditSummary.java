@@ -1,0 +1,90 @@
+package dev.depthscope.core.analysis;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.math3.stat.regression.SimpleRegression;
+
+/**
+ * The verdict of an audit in a few numbers.
+ *
+ * @param varianceGrowth variance of h_L over variance of h_1
+ * @param logVarianceSlope slope of ln(variance[l]) against l for l = 1..L (per layer)
+ * @param logVarianceR2 r^2 of that fit
+ * @param linearVarianceR2 r^2 of variance[l] against l (for comparison)
+ * @param growth {@code exponential} when the log fit explains more than the linear one, else {@code
+ *     linear}
+ * @param threshold relative NLL change below which a layer counts as ineffective
+ * @param ineffectiveLayers layers l with {@code pruning_delta_nll[l] < threshold * baseline_nll}
+ * @param longestRun the longest run of consecutive ineffective layers, {@code [first, last]}, or
+ *     empty
+ * @param ineffectiveFraction share of layers that are ineffective
+ */
+public record AuditSummary(
+    double varianceGrowth,
+    double logVarianceSlope,
+    double logVarianceR2,
+    double linearVarianceR2,
+    String growth,
+    double threshold,
+    List<Integer> ineffectiveLayers,
+    List<Integer> longestRun,
+    double ineffectiveFraction) {
+
+  public AuditSummary {
+    ineffectiveLayers = List.copyOf(ineffectiveLayers);
+    longestRun = List.copyOf(longestRun);
+  }
+
+  /**
+   * Summarises {@code variance} ({@code [L+1]}) and, when present, the pruning deltas ({@code [L]})
+   * against {@code baselineNll}.
+   */
+  public static AuditSummary of(
+      double[] variance, double[] deltaNll, double baselineNll, double threshold) {
+    int layers = variance.length - 1;
+    SimpleRegression log = new SimpleRegression();
+    SimpleRegression lin = new SimpleRegression();
+    for (int l = 1; l <= layers; l++) {
+      if (variance[l] > 0) {
+        log.addData(l, Math.log(variance[l]));
+      }
+      lin.addData(l, variance[l]);
+    }
+    double logR2 = layers >= 3 ? log.getRSquare() : Double.NaN;
+    double linR2 = layers >= 3 ? lin.getRSquare() : Double.NaN;
+    List<Integer> ineffective = new ArrayList<>();
+    List<Integer> run = new ArrayList<>();
+    if (deltaNll != null) {
+      int bestStart = -1;
+      int bestLen = 0;
+      int start = -1;
+      for (int l = 0; l < layers; l++) {
+        if (deltaNll[l] < threshold * baselineNll) {
+          ineffective.add(l);
+          if (start < 0) {
+            start = l;
+          }
+          if (l - start + 1 > bestLen) {
+            bestLen = l - start + 1;
+            bestStart = start;
+          }
+        } else {
+          start = -1;
+        }
+      }
+      if (bestLen > 0) {
+        run = List.of(bestStart, bestStart + bestLen - 1);
+      }
+    }
+    return new AuditSummary(
+        variance[layers] / variance[Math.min(1, layers)],
+        layers >= 2 ? log.getSlope() : Double.NaN,
+        logR2,
+        linR2,
+        Double.isNaN(logR2) ? "undetermined" : logR2 > linR2 ? "exponential" : "linear",
+        threshold,
+        ineffective,
+        run,
+        deltaNll == null ? Double.NaN : (double) ineffective.size() / layers);
+  }
+}

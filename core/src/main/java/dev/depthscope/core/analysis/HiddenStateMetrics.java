@@ -1,0 +1,176 @@
+package dev.depthscope.core.analysis;
+
+/**
+ * Accumulates the hidden-state metrics of REFERENCE.md over batches, in float64 from the float32
+ * hidden states: per-layer variance over the hidden dimension, angular distance and block influence
+ * between consecutive layers (averaged over all positions), and the last-position n-layers-ahead
+ * angular distance matrix (averaged over sequences).
+ *
+ * <p>Feed it {@link #observe} for l = 0..L of each batch, in order. Not thread-safe.
+ */
+public final class HiddenStateMetrics implements PruningSweep.HiddenStateObserver {
+  private final int layers;
+  private final int hidden;
+  private final double[] varianceSum;
+  private final double[] angularSum;
+  private final double[] influenceSum;
+  private final double[][] matrixSum;
+  private long positions;
+  private long sequences;
+
+  // State of the batch being observed.
+  private int batch;
+  private int seqLen;
+  private float[] previous;
+  private double[][][] lastTokens; // [layer][row][dim]
+
+  /** Metrics for a model of {@code layers} blocks and width {@code hidden}. */
+  public HiddenStateMetrics(int layers, int hidden) {
+    this.layers = layers;
+    this.hidden = hidden;
+    this.varianceSum = new double[layers + 1];
+    this.angularSum = new double[layers];
+    this.influenceSum = new double[layers];
+    this.matrixSum = new double[layers + 1][layers + 1];
+  }
+
+  /** Starts a batch of {@code batch} rows of {@code seqLen} positions. */
+  public void beginBatch(int batch, int seqLen) {
+    this.batch = batch;
+    this.seqLen = seqLen;
+    this.previous = null;
+    this.lastTokens = new double[layers + 1][batch][];
+  }
+
+  @Override
+  public void observe(int layer, float[] h) {
+    int d = hidden;
+    int n = batch * seqLen;
+    if (h.length != n * d) {
+      throw new IllegalStateException(
+          "hidden state has " + h.length + " values, expected " + n * d);
+    }
+    double var = 0;
+    for (int p = 0; p < n; p++) {
+      int o = p * d;
+      double mean = 0;
+      for (int k = 0; k < d; k++) {
+        mean += h[o + k];
+      }
+      mean /= d;
+      double ss = 0;
+      for (int k = 0; k < d; k++) {
+        double x = h[o + k] - mean;
+        ss += x * x;
+      }
+      var += ss / d;
+    }
+    varianceSum[layer] += var;
+    if (previous != null) {
+      double ang = 0;
+      double infl = 0;
+      for (int p = 0; p < n; p++) {
+        double c = cosine(previous, h, p * d, p * d, d);
+        ang += Math.acos(c) / Math.PI;
+        infl += 1 - c;
+      }
+      angularSum[layer - 1] += ang;
+      influenceSum[layer - 1] += infl;
+    }
+    for (int r = 0; r < batch; r++) {
+      int o = (r * seqLen + seqLen - 1) * d;
+      double[] v = new double[d];
+      for (int k = 0; k < d; k++) {
+        v[k] = h[o + k];
+      }
+      lastTokens[layer][r] = v;
+      for (int a = 0; a < layer; a++) {
+        matrixSum[a][layer - a] += Math.acos(cosine(lastTokens[a][r], v)) / Math.PI;
+      }
+    }
+    previous = h;
+    if (layer == layers) {
+      positions += n;
+      sequences += batch;
+      previous = null;
+      lastTokens = null;
+    }
+  }
+
+  /** Cosine of two float vectors, computed in float64 and clamped to [-1, 1]. */
+  static double cosine(float[] a, float[] b, int oa, int ob, int d) {
+    double dot = 0;
+    double na = 0;
+    double nb = 0;
+    for (int k = 0; k < d; k++) {
+      double x = a[oa + k];
+      double y = b[ob + k];
+      dot += x * y;
+      na += x * x;
+      nb += y * y;
+    }
+    return clamp(dot / Math.sqrt(na * nb));
+  }
+
+  static double cosine(double[] a, double[] b) {
+    double dot = 0;
+    double na = 0;
+    double nb = 0;
+    for (int k = 0; k < a.length; k++) {
+      dot += a[k] * b[k];
+      na += a[k] * a[k];
+      nb += b[k] * b[k];
+    }
+    return clamp(dot / Math.sqrt(na * nb));
+  }
+
+  private static double clamp(double c) {
+    // A zero vector has no direction; treat it as orthogonal rather than propagating NaN.
+    if (Double.isNaN(c)) {
+      return 0;
+    }
+    return Math.max(-1, Math.min(1, c));
+  }
+
+  /** The finished metrics. */
+  public Values values() {
+    if (positions == 0) {
+      throw new IllegalStateException("no complete batch observed");
+    }
+    double[] variance = new double[layers + 1];
+    for (int l = 0; l <= layers; l++) {
+      variance[l] = varianceSum[l] / positions;
+    }
+    double[] angular = new double[layers];
+    double[] influence = new double[layers];
+    for (int l = 0; l < layers; l++) {
+      angular[l] = angularSum[l] / positions;
+      influence[l] = influenceSum[l] / positions;
+    }
+    Double[][] matrix = new Double[layers + 1][layers + 1];
+    for (int a = 0; a <= layers; a++) {
+      for (int n = 1; n <= layers - a; n++) {
+        matrix[a][n] = matrixSum[a][n] / sequences;
+      }
+    }
+    return new Values(variance, angular, influence, matrix, positions, sequences);
+  }
+
+  /**
+   * The metrics, named as in REFERENCE.md.
+   *
+   * @param variance {@code [L+1]}
+   * @param angularDistance {@code [L]}
+   * @param blockInfluence {@code [L]}
+   * @param lastTokenAngularMatrix {@code [L+1][L+1]}, null where undefined (n = 0 or a + n > L)
+   * @param positions positions averaged over
+   * @param sequences sequences averaged over (matrix)
+   */
+  public record Values(
+      double[] variance,
+      double[] angularDistance,
+      double[] blockInfluence,
+      Double[][] lastTokenAngularMatrix,
+      long positions,
+      long sequences) {}
+}
