@@ -78,6 +78,7 @@ public final class LayerAudit {
     double[][] prunedSum = null;
     double[] tokens = null;
     long spilled = 0;
+    long[][] expertLoad = null;
     long t0 = System.nanoTime();
     if (in.rows() != null) {
       long[][] rows = in.rows();
@@ -96,6 +97,7 @@ public final class LayerAudit {
       done += r.blockEvaluations();
       batchCount += batches.size();
       spilled = Math.max(spilled, r.spilledBytes());
+      expertLoad = r.expertLoad();
       baseSum = new double[n];
       prunedSum = new double[layers][n];
       tokens = new double[n];
@@ -120,10 +122,14 @@ public final class LayerAudit {
       done += mc.evaluations;
       batchCount += mc.batches;
       spilled = Math.max(spilled, mc.spilled);
+      if (expertLoad == null) {
+        expertLoad = mc.expertLoad;
+      }
       timings.put("mc_sweep_seconds", (System.nanoTime() - t1) / 1e9);
     }
 
-    AuditResult.Metrics metrics = metrics(hidden, baseSum, prunedSum, tokens, mc, layers);
+    AuditResult.Metrics metrics =
+        metrics(hidden, baseSum, prunedSum, tokens, mc, layers, expertLoad);
     List<double[]> nllIntervals = null;
     if (baseSum != null) {
       nllIntervals = new ArrayList<>();
@@ -207,7 +213,8 @@ public final class LayerAudit {
       double[][] prunedSum,
       double[] tokens,
       McOutcome mc,
-      int layers) {
+      int layers,
+      long[][] expertLoad) {
     Double baseline = null;
     double[] pruned = null;
     double[] delta = null;
@@ -253,7 +260,7 @@ public final class LayerAudit {
         mcAcc,
         mcPruned,
         mcDelta,
-        null);
+        expertLoad);
   }
 
   private static double mean(double[] x) {
@@ -266,7 +273,8 @@ public final class LayerAudit {
       double[][] prunedCorrect,
       long evaluations,
       int batches,
-      long spilled) {}
+      long spilled,
+      long[][] expertLoad) {}
 
   private static McOutcome runMc(CausalLm lm, McItems items, Options opt, long done, long total) {
     int layers = lm.config().numLayers();
@@ -313,7 +321,8 @@ public final class LayerAudit {
         prunedCorrect,
         r.blockEvaluations(),
         batches.size(),
-        r.spilledBytes());
+        r.spilledBytes(),
+        r.expertLoad());
   }
 
   /** The sweep settings with progress counted on from {@code done} of {@code total}. */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.depthscope.core.model.AttentionInputs;
 import dev.depthscope.core.model.CausalLm;
+import dev.depthscope.core.model.ExpertLoad;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -62,9 +63,15 @@ public final class PruningSweep {
    * @param pruned {@code pruned[b][l]}: the same with block l replaced by the identity
    * @param blockEvaluations blocks run
    * @param spilledBytes peak bytes of states written to the spill file (0 if none)
+   * @param expertLoad tokens routed to each expert per layer in the baseline pass ({@code [L][E]},
+   *     null rows for dense layers), or null for a dense model
    */
   public record Result(
-      float[][] baseline, float[][][] pruned, long blockEvaluations, long spilledBytes) {}
+      float[][] baseline,
+      float[][][] pruned,
+      long blockEvaluations,
+      long spilledBytes,
+      long[][] expertLoad) {}
 
   /** Block evaluations one batch costs for a model of {@code layers} blocks. */
   public static long cost(int layers) {
@@ -85,6 +92,7 @@ public final class PruningSweep {
     ProgressListener progress =
         settings.progress() == null ? ProgressListener.NONE : settings.progress();
     long done = 0;
+    ExpertLoad load = lm.config().moe() == null ? null : new ExpertLoad(lm.config());
     try (NDManager m = lm.manager().newSubManager();
         StateStore store = new StateStore(m, settings.memoryBudget(), settings.spillDir())) {
       Map<Integer, AttentionInputs> attention = new HashMap<>();
@@ -114,7 +122,7 @@ public final class PruningSweep {
           }
           try (NDManager step = m.newSubManager()) {
             NDArray h = base[b].load(step);
-            NDArray next = lm.block(j, h, att);
+            NDArray next = lm.block(j, h, att, load);
             // The variant without block j keeps h_j as its state.
             variants[b][j] = store.newSlot();
             variants[b][j].store(h);
@@ -140,7 +148,8 @@ public final class PruningSweep {
         }
       }
       attention.values().forEach(AttentionInputs::close);
-      return new Result(baseline, pruned, done, store.spilledBytes());
+      return new Result(
+          baseline, pruned, done, store.spilledBytes(), load == null ? null : load.toArray());
     }
   }
 }
