@@ -131,6 +131,13 @@ final class AuditCommand implements Callable<Integer> {
       description = "Directory for the spill file (default: java.io.tmpdir).")
   Path spillDir;
 
+  @Option(
+      names = "--resident",
+      description =
+          "Keep every block's float32 weights in memory instead of streaming one block at a time"
+              + " (faster for models that fit; refused when the estimate exceeds free RAM).")
+  boolean resident;
+
   @Option(names = "--quiet", description = "No progress bar.")
   boolean quiet;
 
@@ -150,7 +157,14 @@ final class AuditCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter o = spec.commandLine().getOut();
     long t0 = System.nanoTime();
-    try (CausalLm lm = CausalLm.open(dir)) {
+    if (resident) {
+      Residency.requireFits(dir);
+    }
+    try (CausalLm lm =
+        CausalLm.open(
+            dir,
+            err::println,
+            resident ? CausalLm.Residency.RESIDENT : CausalLm.Residency.STREAMING)) {
       long[][] rows = null;
       McItems items = null;
       List<String> sources = new ArrayList<>();

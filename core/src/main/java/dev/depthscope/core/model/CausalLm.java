@@ -36,10 +36,31 @@ public final class CausalLm implements AutoCloseable {
   private final BlockWeights[] blocks;
   private final TensorInfo embedding;
   private final String headName;
+  private final boolean resident;
   private NDArray finalNorm;
   private NDArray head;
+  // Streaming mode keeps only the most recently used block.
+  private int cachedLayer = -1;
+  private NDManager cachedManager;
+  private BlockWeights cached;
+  private long blockLoads;
 
-  private CausalLm(ModelConfig config, Checkpoint checkpoint) {
+  /**
+   * How block weights are held. {@code RESIDENT} loads each block once and keeps it (fastest when
+   * every weight fits in memory as float32); {@code STREAMING} keeps only the block in use and
+   * loads (and converts) the next one from the memory-mapped checkpoint when asked for it, so a
+   * model larger than memory runs; block-major callers such as the pruning sweep then load each
+   * block once.
+   */
+  public enum Residency {
+    /** Keep every block once loaded. */
+    RESIDENT,
+    /** Keep only the block in use. */
+    STREAMING
+  }
+
+  private CausalLm(ModelConfig config, Checkpoint checkpoint, Residency residency) {
+    this.resident = residency == Residency.RESIDENT;
     this.config = config;
     this.checkpoint = checkpoint;
     this.loader = new WeightLoader(checkpoint);
@@ -86,11 +107,16 @@ public final class CausalLm implements AutoCloseable {
    * one notice, as transformers ignores them.
    */
   public static CausalLm open(Path dir, Consumer<String> notices) {
+    return open(dir, notices, Residency.RESIDENT);
+  }
+
+  /** Opens the model in {@code dir} holding block weights as {@code residency} says. */
+  public static CausalLm open(Path dir, Consumer<String> notices, Residency residency) {
     ModelConfig config = ModelConfig.load(dir);
     Checkpoint checkpoint = Checkpoint.open(dir);
     try {
       noticeExtraLayers(config, checkpoint, notices);
-      return new CausalLm(config, checkpoint);
+      return new CausalLm(config, checkpoint, residency);
     } catch (RuntimeException e) {
       checkpoint.close();
       throw e;
@@ -191,12 +217,39 @@ public final class CausalLm implements AutoCloseable {
     return new AttentionInputs(m, config, seqLen);
   }
 
-  /** The weights of block {@code layer}, loaded on first use. */
+  /**
+   * The weights of block {@code layer}: loaded on first use and kept when resident; when streaming,
+   * loaded unless it is the block in use, replacing (and freeing) that one.
+   */
   public synchronized BlockWeights blockWeights(int layer) {
-    if (blocks[layer] == null) {
-      blocks[layer] = BlockWeights.load(loader, config, layer, manager);
+    if (resident) {
+      if (blocks[layer] == null) {
+        blocks[layer] = BlockWeights.load(loader, config, layer, manager);
+        blockLoads++;
+      }
+      return blocks[layer];
     }
-    return blocks[layer];
+    if (cachedLayer != layer) {
+      if (cachedManager != null) {
+        cachedManager.close();
+      }
+      cachedLayer = -1;
+      cachedManager = manager.newSubManager();
+      cached = BlockWeights.load(loader, config, layer, cachedManager);
+      cachedLayer = layer;
+      blockLoads++;
+    }
+    return cached;
+  }
+
+  /** How many times block weights were read from the checkpoint (for streaming diagnostics). */
+  public synchronized long blockLoads() {
+    return blockLoads;
+  }
+
+  /** Whether block weights are kept once loaded. */
+  public boolean resident() {
+    return resident;
   }
 
   /**

@@ -61,6 +61,24 @@ class PruningSweepTest {
     }
   }
 
+  @Test
+  void streamingLoadsEachBlockOncePerSweep() {
+    Path dir = SharedFixtures.model("llama-tiny-sharded-fp32");
+    try (CausalLm streaming = CausalLm.open(dir, n -> {}, CausalLm.Residency.STREAMING);
+        CausalLm resident = CausalLm.open(dir)) {
+      PruningSweep.Result s =
+          PruningSweep.run(
+              streaming, List.of(FIRST, SECOND), null, PruningSweep.Settings.inMemory());
+      assertEquals(streaming.config().numLayers(), streaming.blockLoads());
+      PruningSweep.Result r =
+          PruningSweep.run(
+              resident, List.of(FIRST, SECOND), null, PruningSweep.Settings.inMemory());
+      for (int b = 0; b < 2; b++) {
+        assertArrayEquals(r.baseline()[b], s.baseline()[b]);
+      }
+    }
+  }
+
   /** A plain full pass, skipping block {@code skip} (-1 for none). */
   private static float[] pass(CausalLm lm, long[][] ids, int skip) {
     try (NDManager m = lm.manager().newSubManager();
