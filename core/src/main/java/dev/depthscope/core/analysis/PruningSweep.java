@@ -1,6 +1,8 @@
 package dev.depthscope.core.analysis;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.depthscope.core.model.AttentionInputs;
 import dev.depthscope.core.model.CausalLm;
@@ -73,6 +75,16 @@ public final class PruningSweep {
       long spilledBytes,
       long[][] expertLoad) {}
 
+  /** How many {@code [B, T, D]} states one head call may take: about 512 MB of logits a slice. */
+  private static int statesPerHead(CausalLm lm, long[][] ids) {
+    long tokens = (long) ids.length * ids[0].length;
+    long sliceRows =
+        Math.min(
+            lm.config().vocabSize(), CausalLm.HEAD_SLICE_BYTES / (4L * lm.config().hiddenSize()));
+    long perState = tokens * sliceRows * 4;
+    return (int) Math.max(1, Math.min(lm.config().numLayers() + 1, (512L << 20) / perState));
+  }
+
   /** Block evaluations one batch costs for a model of {@code layers} blocks. */
   public static long cost(int layers) {
     return (long) layers * (layers + 1) / 2;
@@ -134,16 +146,36 @@ public final class PruningSweep {
           progress.blockEvaluated(++done, total);
         }
       }
+      // The head runs once per group of states stacked along the batch axis, so a large LM head
+      // that is read in vocabulary slices is read once per group rather than once per variant.
       float[][] baseline = new float[nb][];
       float[][][] pruned = new float[nb][layers][];
       for (int b = 0; b < nb; b++) {
         long[][] ids = batches.get(b);
-        try (NDManager step = m.newSubManager()) {
-          baseline[b] = lm.head(base[b].load(step), ids).tokenNll();
-        }
-        for (int l = 0; l < layers; l++) {
+        StateStore.Slot[] slots = new StateStore.Slot[layers + 1];
+        slots[0] = base[b];
+        System.arraycopy(variants[b], 0, slots, 1, layers);
+        int perGroup = statesPerHead(lm, ids);
+        for (int first = 0; first <= layers; first += perGroup) {
+          int count = Math.min(perGroup, layers + 1 - first);
           try (NDManager step = m.newSubManager()) {
-            pruned[b][l] = lm.head(variants[b][l].load(step), ids).tokenNll();
+            NDList states = new NDList();
+            long[][] stackedIds = new long[count * ids.length][];
+            for (int k = 0; k < count; k++) {
+              states.add(slots[first + k].load(step));
+              System.arraycopy(ids, 0, stackedIds, k * ids.length, ids.length);
+            }
+            NDArray stacked = count == 1 ? states.get(0) : NDArrays.concat(states, 0);
+            float[] nll = lm.head(stacked, stackedIds).tokenNll();
+            int per = ids.length * (ids[0].length - 1);
+            for (int k = 0; k < count; k++) {
+              float[] part = java.util.Arrays.copyOfRange(nll, k * per, (k + 1) * per);
+              if (first + k == 0) {
+                baseline[b] = part;
+              } else {
+                pruned[b][first + k - 1] = part;
+              }
+            }
           }
         }
       }

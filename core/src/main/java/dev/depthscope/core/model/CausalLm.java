@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  */
 public final class CausalLm implements AutoCloseable {
   /** Upper bound on one LM-head slice in bytes; larger vocabularies are processed in slices. */
-  private static final long HEAD_SLICE_BYTES = 256L << 20;
+  public static final long HEAD_SLICE_BYTES = 256L << 20;
 
   private static final Pattern LAYER_NAME = Pattern.compile("model\\.layers\\.(\\d{1,9})\\.");
 
