@@ -83,7 +83,7 @@ public final class AuditCharts {
               "Angular distance n layers ahead (last token)",
               model,
               matrix,
-              Plots.layerAxis("start layer a (hidden state h_a)", 0, layers),
+              Plots.layerAxis("start layer a (hidden state h_a)", 0, layers - 1),
               Plots.layerAxis("n (layers ahead)", 1, layers),
               "arccos(cos(h_a, h_a+n)) / \u03c0",
               Plots.maxZ(matrix));

@@ -115,7 +115,7 @@ public final class ChartStyle {
     axis.setAxisLinePaint(new Color(0x88, 0x88, 0x88));
     axis.setTickMarkPaint(new Color(0x88, 0x88, 0x88));
     if (axis instanceof NumberAxis n) {
-      n.setAutoRangeStickyZero(true);
+      n.setAutoRangeStickyZero(false); // keep a margin so points at 0 are not cut
     }
   }
 }

@@ -4,9 +4,12 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.geom.Ellipse2D;
 import java.text.DecimalFormat;
+import java.text.NumberFormat;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogarithmicAxis;
+import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.axis.TickUnits;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
@@ -50,14 +53,25 @@ final class Plots {
     return axis;
   }
 
-  /** A value axis; logarithmic ones label intermediate ticks so that narrow ranges get labels. */
+  /**
+   * A value axis. A logarithmic one puts its ticks on geometric steps (powers of ten over wide
+   * ranges, finer steps over narrow ones) labelled with plain numbers, so even a range within one
+   * decade, such as a variance from 72 to 186, gets labels.
+   */
   static ValueAxis valueAxis(String label, boolean log, boolean includeZero) {
     if (log) {
-      LogarithmicAxis axis = new LogarithmicAxis(label);
-      axis.setStrictValuesFlag(false);
-      axis.setAutoRangeNextLogFlag(false);
-      axis.setLog10TickLabelsFlag(false);
-      axis.setNumberFormatOverride(new DecimalFormat("#,##0.####"));
+      LogAxis axis = new LogAxis(label);
+      axis.setBase(10);
+      // Steps in powers of ten: 10^0.1 apart at the finest, so narrow ranges get a handful of
+      // labels instead of JFreeChart's default 10^0.05 crowd.
+      NumberFormat fmt = new SignificantFormat(3);
+      axis.setNumberFormatOverride(fmt);
+      TickUnits units = new TickUnits();
+      for (double u : new double[] {0.1, 0.2, 0.5, 1, 2, 5, 10}) {
+        units.add(new NumberTickUnit(u, fmt, u < 1 ? 2 : 10));
+      }
+      axis.setStandardTickUnits(units);
+      axis.setMinorTickMarksVisible(true);
       return axis;
     }
     NumberAxis axis = new NumberAxis(label);

@@ -99,9 +99,8 @@ final class PageBuilder {
 
   /** A figure with the chart embedded as a data URI. */
   PageBuilder figure(Figure f) {
-    sb.append("<figure>\n<h3>")
-        .append(Html.text(f.title()))
-        .append("</h3>\n<img src=\"")
+    // The title is drawn in the image; the caption names it again for text-only readers.
+    sb.append("<figure>\n<img src=\"")
         .append(f.dataUri())
         .append("\" width=\"")
         .append(f.width())
@@ -109,7 +108,9 @@ final class PageBuilder {
         .append(f.height())
         .append("\" alt=\"")
         .append(Html.text(f.title()))
-        .append("\">\n<figcaption>")
+        .append("\">\n<figcaption><strong>")
+        .append(Html.text(f.title()))
+        .append(".</strong> ")
         .append(Html.text(f.caption()))
         .append("</figcaption>\n</figure>\n");
     return this;

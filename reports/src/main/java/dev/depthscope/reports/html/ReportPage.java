@@ -110,7 +110,7 @@ public final class ReportPage {
     if (n >= 1_000_000L) {
       return Format.number(n / 1e6, 3) + " M";
     }
-    return Long.toString(n);
+    return String.format(java.util.Locale.ROOT, "%,d", n);
   }
 
   private static void verdict(PageBuilder p, Verdict v) {
