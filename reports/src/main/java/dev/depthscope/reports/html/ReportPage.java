@@ -59,7 +59,10 @@ public final class ReportPage {
       p.h2("verdicts", "Verdicts");
       for (LabeledAudit la : audits) {
         Verdict v = Verdict.of(la.audit());
-        p.raw("<div class=\"verdict\">\n");
+        p.raw(
+            v.headline().startsWith("Signs of")
+                ? "<div class=\"verdict warn\">\n"
+                : "<div class=\"verdict\">\n");
         p.el("p", "headline", la.label() + ": " + v.headline());
         p.raw("</div>\n");
       }
