@@ -3,6 +3,7 @@ package dev.depthscope.cli;
 import dev.depthscope.core.analysis.AuditJson;
 import dev.depthscope.core.analysis.AuditResult;
 import dev.depthscope.core.analysis.LayerAudit;
+import dev.depthscope.core.analysis.PruningSweep;
 import dev.depthscope.core.eval.McItems;
 import dev.depthscope.core.eval.McQuestions;
 import dev.depthscope.core.eval.TextWindows;
@@ -117,6 +118,20 @@ final class AuditCommand implements Callable<Integer> {
       description = "Output directory (default: depthscope-audit/<model name>).")
   Path out;
 
+  @Option(
+      names = "--memory-budget",
+      paramLabel = "SIZE",
+      description =
+          "Native memory for the hidden states the pruning sweep carries (e.g. 8g, 512m);"
+              + " beyond it they spill to a temporary file. Default: half of the free RAM.")
+  String memoryBudget;
+
+  @Option(
+      names = "--spill-dir",
+      paramLabel = "DIR",
+      description = "Directory for the spill file (default: java.io.tmpdir).")
+  Path spillDir;
+
   @Option(names = "--quiet", description = "No progress bar.")
   boolean quiet;
 
@@ -168,7 +183,14 @@ final class AuditCommand implements Callable<Integer> {
       double loadSeconds = (System.nanoTime() - t0) / 1e9;
       LayerAudit.Inputs inputs = new LayerAudit.Inputs(String.join(" + ", sources), rows, items);
       ConsoleProgress progress = new ConsoleProgress(err, "audit", !quiet);
-      LayerAudit.Options options = new LayerAudit.Options(threshold, batch, progress);
+      long budget = memoryBudget == null ? Sizes.defaultBudget() : Sizes.parse(memoryBudget);
+      Path spill = spillDir != null ? spillDir : Path.of(System.getProperty("java.io.tmpdir"));
+      LayerAudit.Options options =
+          new LayerAudit.Options(
+              threshold, batch, new PruningSweep.Settings(budget, spill, progress));
+      if (!quiet) {
+        err.printf("memory budget for carried hidden states: %s%n", Sizes.human(budget));
+      }
       err.printf("auditing %s: %d layers on %s%n", dir, lm.config().numLayers(), inputs.source());
       err.flush();
       AuditResult result = LayerAudit.run(lm, dir, inputs, options);

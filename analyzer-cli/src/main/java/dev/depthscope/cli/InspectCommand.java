@@ -1,7 +1,9 @@
 package dev.depthscope.cli;
 
 import dev.depthscope.core.checkpoint.Checkpoint;
+import dev.depthscope.core.config.MlaConfig;
 import dev.depthscope.core.config.ModelConfig;
+import dev.depthscope.core.config.MoeConfig;
 import dev.depthscope.core.model.MemoryEstimate;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -20,7 +22,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Print a model's architecture, size, on-disk dtype, RoPE setup and the memory a float32",
-      "forward pass needs. Reads config.json and the safetensors headers only (fast)."
+      "forward pass needs; for mixtures of experts the experts, the router and the parameters",
+      "active per token; for latent attention (DeepSeek) the MLA widths. Reads config.json and",
+      "the safetensors headers only (fast)."
     },
     footer = {"", "Example:", "  depthscope inspect ../shared/fixtures/mistral-tiny-fp16-swa"})
 final class InspectCommand implements Callable<Integer> {
@@ -56,16 +60,25 @@ final class InspectCommand implements Callable<Integer> {
       row(out, "layers", Integer.toString(c.numLayers()));
       row(out, "hidden size", Integer.toString(c.hiddenSize()));
       row(out, "intermediate size", Integer.toString(c.intermediateSize()));
-      row(
-          out,
-          "attention heads",
-          c.numHeads()
-              + " query, "
-              + c.numKvHeads()
-              + " key/value ("
-              + attentionKind(c)
-              + "), head_dim "
-              + c.headDim());
+      if (c.mla() == null) {
+        row(
+            out,
+            "attention heads",
+            c.numHeads()
+                + " query, "
+                + c.numKvHeads()
+                + " key/value ("
+                + attentionKind(c)
+                + "), head_dim "
+                + c.headDim());
+      } else {
+        row(out, "attention heads", c.numHeads() + " (multi-head latent attention, MLA)");
+        row(out, "MLA", mla(c.mla()));
+      }
+      if (c.moe() != null) {
+        row(out, "experts", experts(c));
+        row(out, "router", router(c.moe()));
+      }
       row(out, "vocabulary", Integer.toString(c.vocabSize()));
       row(
           out,
@@ -74,6 +87,18 @@ final class InspectCommand implements Callable<Integer> {
               + (stored != c.parameterCount()
                   ? String.format(Locale.ROOT, "; %,d stored in the files", stored)
                   : ""));
+      if (c.moe() != null) {
+        long active = c.activeParameterCount();
+        row(
+            out,
+            "active parameters",
+            String.format(
+                Locale.ROOT,
+                "%,d (%s) per token, %.1f%% of the total",
+                active,
+                humanCount(active),
+                100.0 * active / c.parameterCount()));
+      }
       row(
           out,
           "dtype on disk",
@@ -110,6 +135,85 @@ final class InspectCommand implements Callable<Integer> {
 
   private static void row(PrintWriter out, String key, String value) {
     out.printf(Locale.ROOT, "%-20s %s%n", key, value);
+  }
+
+  private static String mla(MlaConfig m) {
+    return (m.lowRankQuery() ? "q_lora_rank " + m.qLoraRank() : "full-rank q_proj")
+        + ", kv_lora_rank "
+        + m.kvLoraRank()
+        + ", qk head "
+        + m.qkHeadDim()
+        + " ("
+        + m.qkNopeHeadDim()
+        + " nope + "
+        + m.qkRopeHeadDim()
+        + " rope), v head "
+        + m.vHeadDim()
+        + ", "
+        + (m.ropeInterleave() ? "interleaved" : "rotate-half")
+        + " RoPE, softmax scale "
+        + String.format(Locale.ROOT, "%.6g", m.softmaxScale());
+  }
+
+  private static String experts(ModelConfig c) {
+    MoeConfig m = c.moe();
+    String shared =
+        m.sharedIntermediateSize() > 0
+            ? " + 1 shared expert (width " + m.sharedIntermediateSize() + ")"
+            : "";
+    int moeLayers = m.moeLayers().size();
+    String layers =
+        moeLayers == c.numLayers()
+            ? "every layer"
+            : moeLayers
+                + " of "
+                + c.numLayers()
+                + " layers "
+                + m.moeLayers()
+                + ", the others dense (width "
+                + c.intermediateSize()
+                + ")";
+    return m.numExperts()
+        + " routed, "
+        + m.topK()
+        + " active per token"
+        + shared
+        + "; expert width "
+        + m.expertIntermediateSize()
+        + "; MoE in "
+        + layers;
+  }
+
+  private static String router(MoeConfig m) {
+    MoeConfig.Router r = m.router();
+    StringBuilder b = new StringBuilder(r.scoring().name().toLowerCase(Locale.ROOT));
+    switch (r.groupScore()) {
+      case NONE -> b.append(" top-").append(m.topK());
+      case MAX ->
+          b.append(" group-limited top-")
+              .append(m.topK())
+              .append(" (best ")
+              .append(r.topKGroups())
+              .append(" of ")
+              .append(r.groups())
+              .append(" groups by their best expert)");
+      case TOP2_SUM ->
+          b.append(" group-limited top-")
+              .append(m.topK())
+              .append(" (best ")
+              .append(r.topKGroups())
+              .append(" of ")
+              .append(r.groups())
+              .append(" groups by their top-2 sum)");
+    }
+    if (r.correctionBias()) {
+      b.append(", e_score_correction_bias");
+    }
+    b.append(r.normalize() ? ", weights renormalised" : ", weights not renormalised");
+    if (r.scalingFactor() != 1.0) {
+      b.append(String.format(Locale.ROOT, ", x %s", r.scalingFactor()));
+    }
+    return b.toString();
   }
 
   private static String attentionKind(ModelConfig c) {

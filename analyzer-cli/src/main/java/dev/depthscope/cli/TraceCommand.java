@@ -7,7 +7,9 @@ import dev.depthscope.core.model.Trace;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.LongSummaryStatistics;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +27,10 @@ import picocli.CommandLine.Spec;
     description = {
       "Run a forward pass over token ids and write hidden_states (float32 [L+1, B, T, D]),",
       "token_nll (float32 [B, T-1], nats) and logits_last (float32 [B, V]) to a safetensors file.",
-      "h_0 is the embedding output; h_l leaves block l-1, before the final norm."
+      "h_0 is the embedding output; h_l leaves block l-1, before the final norm.",
+      "For mixtures of experts it also writes expert_load (int64 [L, E]): how many tokens each",
+      "expert of each layer received (each token counts once per chosen expert; -1 on dense",
+      "layers), and prints a load summary per MoE layer."
     },
     footer = {
       "",
@@ -84,9 +89,50 @@ final class TraceCommand implements Callable<Integer> {
           Math.exp(trace.meanNll()),
           trace.tokenNll().length,
           (t1 - t0) / 1e9);
+      printExpertLoad(o, trace);
       o.flush();
     }
     return 0;
+  }
+
+  private static void printExpertLoad(PrintWriter o, Trace trace) {
+    for (int l = 0; l < trace.layers(); l++) {
+      long[] load = trace.expertLoad()[l];
+      if (load == null) {
+        continue;
+      }
+      LongSummaryStatistics s = Arrays.stream(load).summaryStatistics();
+      long idle = Arrays.stream(load).filter(x -> x == 0).count();
+      o.printf(
+          Locale.ROOT,
+          "expert load layer %d: %d experts, tokens per expert min %d / mean %.1f / max %d,"
+              + " %d idle%n",
+          l,
+          load.length,
+          s.getMin(),
+          s.getAverage(),
+          s.getMax(),
+          idle);
+    }
+  }
+
+  /** {@code [L, E]} expert counts with -1 rows for dense layers, or null for a dense model. */
+  private static long[] expertLoadTensor(Trace trace) {
+    int experts = 0;
+    for (long[] row : trace.expertLoad()) {
+      experts = row == null ? experts : row.length;
+    }
+    if (experts == 0) {
+      return null;
+    }
+    long[] out = new long[trace.layers() * experts];
+    for (int l = 0; l < trace.layers(); l++) {
+      long[] row = trace.expertLoad()[l];
+      for (int e = 0; e < experts; e++) {
+        out[l * experts + e] = row == null ? -1 : row[e];
+      }
+    }
+    return out;
   }
 
   private void write(Trace trace, long[][] ids) throws IOException {
@@ -103,12 +149,17 @@ final class TraceCommand implements Callable<Integer> {
     for (int r = 0; r < b; r++) {
       System.arraycopy(ids[r], 0, flatIds, r * t, t);
     }
-    new SafetensorsWriter()
-        .metadata("producer", "depthscope trace")
-        .addLongs("input_ids", flatIds, b, t)
-        .addFloats("hidden_states", hidden, l1, b, t, d)
-        .addFloats("token_nll", trace.tokenNll(), b, t - 1)
-        .addFloats("logits_last", trace.logitsLast(), b, trace.vocab())
-        .write(out);
+    SafetensorsWriter w =
+        new SafetensorsWriter()
+            .metadata("producer", "depthscope trace")
+            .addLongs("input_ids", flatIds, b, t)
+            .addFloats("hidden_states", hidden, l1, b, t, d)
+            .addFloats("token_nll", trace.tokenNll(), b, t - 1)
+            .addFloats("logits_last", trace.logitsLast(), b, trace.vocab());
+    long[] load = expertLoadTensor(trace);
+    if (load != null) {
+      w.addLongs("expert_load", load, trace.layers(), load.length / trace.layers());
+    }
+    w.write(out);
   }
 }

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
-/** The {@code inspect} and {@code trace} commands on every dense fixture, and their errors. */
+/** The {@code inspect} and {@code trace} commands on every fixture, and their errors. */
 class CommandsTest {
   private record Run(int code, String out, String err) {}
 
@@ -69,6 +69,63 @@ class CommandsTest {
       }
       assertArrayEquals(want.readLongs("input_ids"), got.readLongs("input_ids"));
       assertArrayEquals(want.readFloats("token_nll"), got.readFloats("token_nll"), 1e-4f);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "mixtral-tiny-fp32",
+        "qwen3-moe-tiny-bf16",
+        "deepseek-v2-tiny-fp32",
+        "deepseek-v3-tiny-bf16"
+      })
+  void inspectAndTraceWorkOnEveryMoeFixture(String name, @TempDir Path tmp) throws Exception {
+    Path dir = SharedFixtures.model(name);
+    Run inspect = run("inspect", dir.toString());
+    assertEquals(0, inspect.code(), inspect.err());
+    assertTrue(inspect.out().contains("active per token"), inspect.out());
+    assertTrue(inspect.out().contains("active parameters"), inspect.out());
+    assertFalse(inspect.out().contains("stored in the files"), "count matches: " + inspect.out());
+    assertEquals(name.startsWith("deepseek"), inspect.out().contains("kv_lora_rank 32"));
+
+    Path ref = dir.resolve("reference/activations.safetensors");
+    Path out = tmp.resolve("trace.safetensors");
+    Run trace =
+        run("trace", dir.toString(), "--token-ids", ref.toString(), "--out", out.toString());
+    assertEquals(0, trace.code(), trace.err());
+    assertTrue(trace.out().contains("expert load layer"), trace.out());
+    try (SafetensorsFile got = SafetensorsFile.open(out);
+        SafetensorsFile want = SafetensorsFile.open(ref)) {
+      assertArrayEquals(want.info("hidden_states").shape(), got.info("hidden_states").shape());
+      assertArrayEquals(want.readFloats("token_nll"), got.readFloats("token_nll"), 1e-4f);
+      long[] ids = want.info("input_ids").shape();
+      long[] shape = got.info("expert_load").shape();
+      long[] load = got.readLongs("expert_load");
+      long layers = want.info("hidden_states").shape()[0] - 1;
+      assertEquals(layers, shape[0]);
+      // Every MoE layer's counts add up to tokens * top-k (2 for every fixture); dense: -1.
+      for (int l = 0; l < layers; l++) {
+        long sum = 0;
+        for (int e = 0; e < shape[1]; e++) {
+          sum += load[(int) (l * shape[1] + e)];
+        }
+        assertTrue(
+            sum == ids[0] * ids[1] * 2 || sum == -shape[1], "layer " + l + " load sum " + sum);
+      }
+    }
+  }
+
+  @Test
+  void denseTraceHasNoExpertLoad(@TempDir Path tmp) throws Exception {
+    Path dir = SharedFixtures.model("qwen3-tiny-bf16");
+    Path ids = Files.writeString(tmp.resolve("ids.json"), "[[0, 5, 9, 200]]");
+    Path out = tmp.resolve("t.safetensors");
+    Run r = run("trace", dir.toString(), "--token-ids", ids.toString(), "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertFalse(r.out().contains("expert load"), r.out());
+    try (SafetensorsFile f = SafetensorsFile.open(out)) {
+      assertFalse(f.tensors().containsKey("expert_load"));
     }
   }
 

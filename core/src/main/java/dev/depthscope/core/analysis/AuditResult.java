@@ -118,6 +118,8 @@ public record AuditResult(
    * @param naiveBlockEvaluations what one baseline plus L full passes would cost ({@code L(L+1)}
    *     per batch)
    * @param batches batches processed
+   * @param spilledBytes peak bytes of hidden states spilled to disk beyond the memory budget
    */
-  public record Sweep(long blockEvaluations, long naiveBlockEvaluations, int batches) {}
+  public record Sweep(
+      long blockEvaluations, long naiveBlockEvaluations, int batches, long spilledBytes) {}
 }

@@ -6,7 +6,8 @@ package dev.depthscope.core.analysis;
  * between consecutive layers (averaged over all positions), and the last-position n-layers-ahead
  * angular distance matrix (averaged over sequences).
  *
- * <p>Feed it {@link #observe} for l = 0..L of each batch, in order. Not thread-safe.
+ * <p>Feed it {@link #observe} for l = 0..L of each batch, in increasing order per batch (batches
+ * may interleave). Not thread-safe.
  */
 public final class HiddenStateMetrics implements PruningSweep.HiddenStateObserver {
   private final int layers;
@@ -18,34 +19,38 @@ public final class HiddenStateMetrics implements PruningSweep.HiddenStateObserve
   private long positions;
   private long sequences;
 
-  // State of the batch being observed.
-  private int batch;
-  private int seqLen;
-  private float[] previous;
-  private double[][][] lastTokens; // [layer][row][dim]
+  // Per batch: its shape, the previous layer's state and the last-position vectors so far.
+  private final int[] rows;
+  private final int[] seqLens;
+  private final float[][] previous;
+  private final double[][][][] lastTokens; // [batch][layer][row][dim]
 
-  /** Metrics for a model of {@code layers} blocks and width {@code hidden}. */
-  public HiddenStateMetrics(int layers, int hidden) {
+  /**
+   * Metrics for a model of {@code layers} blocks and width {@code hidden}, observing batches of
+   * {@code rows[b]} sequences of {@code seqLens[b]} positions.
+   */
+  public HiddenStateMetrics(int layers, int hidden, int[] rows, int[] seqLens) {
     this.layers = layers;
     this.hidden = hidden;
     this.varianceSum = new double[layers + 1];
     this.angularSum = new double[layers];
     this.influenceSum = new double[layers];
     this.matrixSum = new double[layers + 1][layers + 1];
-  }
-
-  /** Starts a batch of {@code batch} rows of {@code seqLen} positions. */
-  public void beginBatch(int batch, int seqLen) {
-    this.batch = batch;
-    this.seqLen = seqLen;
-    this.previous = null;
-    this.lastTokens = new double[layers + 1][batch][];
+    this.rows = rows.clone();
+    this.seqLens = seqLens.clone();
+    this.previous = new float[rows.length][];
+    this.lastTokens = new double[rows.length][][][];
   }
 
   @Override
-  public void observe(int layer, float[] h) {
+  public void observe(int b, int layer, float[] h) {
     int d = hidden;
+    int batch = rows[b];
+    int seqLen = seqLens[b];
     int n = batch * seqLen;
+    if (layer == 0) {
+      lastTokens[b] = new double[layers + 1][batch][];
+    }
     if (h.length != n * d) {
       throw new IllegalStateException(
           "hidden state has " + h.length + " values, expected " + n * d);
@@ -66,11 +71,11 @@ public final class HiddenStateMetrics implements PruningSweep.HiddenStateObserve
       var += ss / d;
     }
     varianceSum[layer] += var;
-    if (previous != null) {
+    if (layer > 0) {
       double ang = 0;
       double infl = 0;
       for (int p = 0; p < n; p++) {
-        double c = cosine(previous, h, p * d, p * d, d);
+        double c = cosine(previous[b], h, p * d, p * d, d);
         ang += Math.acos(c) / Math.PI;
         infl += 1 - c;
       }
@@ -83,17 +88,17 @@ public final class HiddenStateMetrics implements PruningSweep.HiddenStateObserve
       for (int k = 0; k < d; k++) {
         v[k] = h[o + k];
       }
-      lastTokens[layer][r] = v;
+      lastTokens[b][layer][r] = v;
       for (int a = 0; a < layer; a++) {
-        matrixSum[a][layer - a] += Math.acos(cosine(lastTokens[a][r], v)) / Math.PI;
+        matrixSum[a][layer - a] += Math.acos(cosine(lastTokens[b][a][r], v)) / Math.PI;
       }
     }
-    previous = h;
+    previous[b] = h;
     if (layer == layers) {
       positions += n;
       sequences += batch;
-      previous = null;
-      lastTokens = null;
+      previous[b] = null;
+      lastTokens[b] = null;
     }
   }
 

@@ -40,9 +40,14 @@ public final class LayerAudit {
    *
    * @param threshold relative NLL change below which a layer counts as ineffective
    * @param batchRows rows per forward batch
-   * @param progress receives block-evaluation counts
+   * @param sweep memory budget, spill directory and progress of the sweep
    */
-  public record Options(double threshold, int batchRows, PruningSweep.ProgressListener progress) {}
+  public record Options(double threshold, int batchRows, PruningSweep.Settings sweep) {
+    /** Defaults for tests: everything in memory, no progress. */
+    public static Options of(double threshold, int batchRows) {
+      return new Options(threshold, batchRows, PruningSweep.Settings.inMemory());
+    }
+  }
 
   /** The total block evaluations {@link #run} will do (for progress bars). */
   public static long plannedBlockEvaluations(CausalLm lm, Inputs in, Options opt) {
@@ -72,26 +77,37 @@ public final class LayerAudit {
     double[] baseSum = null;
     double[][] prunedSum = null;
     double[] tokens = null;
+    long spilled = 0;
+    long[][] expertLoad = null;
     long t0 = System.nanoTime();
     if (in.rows() != null) {
       long[][] rows = in.rows();
       int n = rows.length;
       int seqLen = rows[0].length;
-      HiddenStateMetrics metrics = new HiddenStateMetrics(layers, lm.config().hiddenSize());
+      List<long[][]> batches = new ArrayList<>();
+      for (int start = 0; start < n; start += opt.batchRows()) {
+        batches.add(Arrays.copyOfRange(rows, start, Math.min(n, start + opt.batchRows())));
+      }
+      int[] shapeRows = batches.stream().mapToInt(x -> x.length).toArray();
+      int[] shapeLens = batches.stream().mapToInt(x -> seqLen).toArray();
+      HiddenStateMetrics metrics =
+          new HiddenStateMetrics(layers, lm.config().hiddenSize(), shapeRows, shapeLens);
+      PruningSweep.Result r =
+          PruningSweep.run(lm, batches, metrics, offset(opt.sweep(), done, total));
+      done += r.blockEvaluations();
+      batchCount += batches.size();
+      spilled = Math.max(spilled, r.spilledBytes());
+      expertLoad = r.expertLoad();
       baseSum = new double[n];
       prunedSum = new double[layers][n];
       tokens = new double[n];
-      for (int start = 0; start < n; start += opt.batchRows()) {
-        long[][] batch = Arrays.copyOfRange(rows, start, Math.min(n, start + opt.batchRows()));
-        metrics.beginBatch(batch.length, seqLen);
-        PruningSweep.Result r = PruningSweep.run(lm, batch, metrics, opt.progress(), done, total);
-        done += r.blockEvaluations();
-        batchCount++;
-        for (int i = 0; i < batch.length; i++) {
-          tokens[start + i] = seqLen - 1;
-          baseSum[start + i] = rowSum(r.baseline(), i, seqLen - 1);
+      int row = 0;
+      for (int b = 0; b < batches.size(); b++) {
+        for (int i = 0; i < batches.get(b).length; i++, row++) {
+          tokens[row] = seqLen - 1;
+          baseSum[row] = rowSum(r.baseline()[b], i, seqLen - 1);
           for (int l = 0; l < layers; l++) {
-            prunedSum[l][start + i] = rowSum(r.pruned()[l], i, seqLen - 1);
+            prunedSum[l][row] = rowSum(r.pruned()[b][l], i, seqLen - 1);
           }
         }
       }
@@ -105,10 +121,15 @@ public final class LayerAudit {
       mc = runMc(lm, in.mc(), opt, done, total);
       done += mc.evaluations;
       batchCount += mc.batches;
+      spilled = Math.max(spilled, mc.spilled);
+      if (expertLoad == null) {
+        expertLoad = mc.expertLoad;
+      }
       timings.put("mc_sweep_seconds", (System.nanoTime() - t1) / 1e9);
     }
 
-    AuditResult.Metrics metrics = metrics(hidden, baseSum, prunedSum, tokens, mc, layers);
+    AuditResult.Metrics metrics =
+        metrics(hidden, baseSum, prunedSum, tokens, mc, layers, expertLoad);
     List<double[]> nllIntervals = null;
     if (baseSum != null) {
       nllIntervals = new ArrayList<>();
@@ -173,7 +194,7 @@ public final class LayerAudit {
             nllIntervals,
             mcIntervals),
         summary,
-        new AuditResult.Sweep(done, batchCount * (long) layers * (layers + 1), batchCount),
+        new AuditResult.Sweep(done, batchCount * (long) layers * (layers + 1), batchCount, spilled),
         timings,
         versions());
   }
@@ -192,7 +213,8 @@ public final class LayerAudit {
       double[][] prunedSum,
       double[] tokens,
       McOutcome mc,
-      int layers) {
+      int layers,
+      long[][] expertLoad) {
     Double baseline = null;
     double[] pruned = null;
     double[] delta = null;
@@ -238,7 +260,7 @@ public final class LayerAudit {
         mcAcc,
         mcPruned,
         mcDelta,
-        null);
+        expertLoad);
   }
 
   private static double mean(double[] x) {
@@ -247,13 +269,16 @@ public final class LayerAudit {
 
   /** Multiple-choice correctness per question, baseline and per removed block. */
   private record McOutcome(
-      double[] baseCorrect, double[][] prunedCorrect, long evaluations, int batches) {}
+      double[] baseCorrect,
+      double[][] prunedCorrect,
+      long evaluations,
+      int batches,
+      long spilled,
+      long[][] expertLoad) {}
 
   private static McOutcome runMc(CausalLm lm, McItems items, Options opt, long done, long total) {
     int layers = lm.config().numLayers();
     int n = items.rows().length;
-    double[] baseScore = new double[n];
-    double[][] prunedScore = new double[layers][n];
     // Similar lengths together, so little padding; right padding cannot change earlier positions
     // of a causal model, and padded positions are never scored.
     Integer[] order = new Integer[n];
@@ -261,8 +286,8 @@ public final class LayerAudit {
       order[i] = i;
     }
     Arrays.sort(order, Comparator.comparingInt(i -> items.rows()[i].length));
-    long evals = 0;
-    int batches = 0;
+    List<long[][]> batches = new ArrayList<>();
+    List<Integer> starts = new ArrayList<>();
     for (int start = 0; start < n; start += opt.batchRows()) {
       int end = Math.min(n, start + opt.batchRows());
       int len = items.rows()[order[end - 1]].length;
@@ -271,16 +296,19 @@ public final class LayerAudit {
         long[] row = items.rows()[order[k]];
         System.arraycopy(row, 0, batch[k - start], 0, row.length);
       }
-      PruningSweep.Result r =
-          PruningSweep.run(lm, batch, null, opt.progress(), done + evals, total);
-      evals += r.blockEvaluations();
-      batches++;
-      for (int k = start; k < end; k++) {
-        int item = order[k];
-        int row = k - start;
-        baseScore[item] = items.score(item, slice(r.baseline(), row, len - 1));
+      batches.add(batch);
+      starts.add(start);
+    }
+    PruningSweep.Result r = PruningSweep.run(lm, batches, null, offset(opt.sweep(), done, total));
+    double[] baseScore = new double[n];
+    double[][] prunedScore = new double[layers][n];
+    for (int b = 0; b < batches.size(); b++) {
+      int len = batches.get(b)[0].length;
+      for (int row = 0; row < batches.get(b).length; row++) {
+        int item = order[starts.get(b) + row];
+        baseScore[item] = items.score(item, slice(r.baseline()[b], row, len - 1));
         for (int l = 0; l < layers; l++) {
-          prunedScore[l][item] = items.score(item, slice(r.pruned()[l], row, len - 1));
+          prunedScore[l][item] = items.score(item, slice(r.pruned()[b][l], row, len - 1));
         }
       }
     }
@@ -288,7 +316,22 @@ public final class LayerAudit {
     for (int l = 0; l < layers; l++) {
       prunedCorrect[l] = items.correct(prunedScore[l]);
     }
-    return new McOutcome(items.correct(baseScore), prunedCorrect, evals, batches);
+    return new McOutcome(
+        items.correct(baseScore),
+        prunedCorrect,
+        r.blockEvaluations(),
+        batches.size(),
+        r.spilledBytes(),
+        r.expertLoad());
+  }
+
+  /** The sweep settings with progress counted on from {@code done} of {@code total}. */
+  private static PruningSweep.Settings offset(PruningSweep.Settings s, long done, long total) {
+    PruningSweep.ProgressListener p = s.progress();
+    return new PruningSweep.Settings(
+        s.memoryBudget(),
+        s.spillDir(),
+        p == null ? null : (d, t) -> p.blockEvaluated(done + d, total));
   }
 
   private static float[] slice(float[] nll, int row, int perRow) {

@@ -4,14 +4,23 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.depthscope.core.model.AttentionInputs;
 import dev.depthscope.core.model.CausalLm;
+import dev.depthscope.core.model.ExpertLoad;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * One baseline pass plus the L "block removed" variants, run block-major so each block's weights
- * are used once per batch: at block j the baseline stream advances ({@code h_{j+1} = B_j(h_j)}),
- * the variant without block j is born as a copy of {@code h_j} (removing block j cannot change h_0
- * .. h_j, so nothing before it is recomputed), and every older variant advances through block j.
- * That costs {@code L + L(L-1)/2 = L(L+1)/2} block evaluations instead of the {@code L^2} of L
- * separate full passes.
+ * One baseline pass plus the L "block removed" variants over all evaluation batches, run
+ * block-major so each block's weights are needed once per audit: at block j, for every batch, the
+ * baseline stream advances ({@code h_{j+1} = B_j(h_j)}), the variant without block j is born as the
+ * stored {@code h_j} (removing block j cannot change {@code h_0 .. h_j}, so nothing before it is
+ * recomputed), and every older variant advances through block j. That costs {@code L + L(L-1)/2 =
+ * L(L+1)/2} block evaluations per batch instead of the {@code L(L+1)} of a baseline plus L separate
+ * full passes.
+ *
+ * <p>The states carried between blocks (the baseline and up to L variants per batch) stay in native
+ * memory up to a byte budget and spill to a temporary file beyond it.
  */
 public final class PruningSweep {
   private PruningSweep() {}
@@ -19,8 +28,8 @@ public final class PruningSweep {
   /** Receives each baseline hidden state h_l {@code [B, T, D]} as it is computed. */
   @FunctionalInterface
   public interface HiddenStateObserver {
-    /** Called for l = 0..L in order. */
-    void observe(int layer, float[] hidden);
+    /** Called for every batch with l = 0..L in increasing order per batch. */
+    void observe(int batch, int layer, float[] hidden);
   }
 
   /** Receives progress: {@code done} of {@code total} block evaluations. */
@@ -34,13 +43,35 @@ public final class PruningSweep {
   }
 
   /**
-   * Per-position NLL of the baseline and of every variant, for one batch.
+   * Where states go and how progress is reported.
    *
-   * @param baseline {@code [B * (T-1)]} next-token NLL (nats), row-major
-   * @param pruned {@code pruned[l]}: the same with block l replaced by the identity
-   * @param blockEvaluations blocks run for this batch
+   * @param memoryBudget bytes of carried hidden states kept in native memory
+   * @param spillDir directory for the spill file beyond the budget
+   * @param progress block-evaluation counts
    */
-  public record Result(float[] baseline, float[][] pruned, long blockEvaluations) {}
+  public record Settings(long memoryBudget, Path spillDir, ProgressListener progress) {
+    /** Everything in memory, no progress. */
+    public static Settings inMemory() {
+      return new Settings(Long.MAX_VALUE, Path.of(System.getProperty("java.io.tmpdir")), null);
+    }
+  }
+
+  /**
+   * Per-position NLL of the baseline and of every variant, per batch.
+   *
+   * @param baseline {@code baseline[b]}: {@code [B_b * (T_b - 1)]} next-token NLL (nats)
+   * @param pruned {@code pruned[b][l]}: the same with block l replaced by the identity
+   * @param blockEvaluations blocks run
+   * @param spilledBytes peak bytes of states written to the spill file (0 if none)
+   * @param expertLoad tokens routed to each expert per layer in the baseline pass ({@code [L][E]},
+   *     null rows for dense layers), or null for a dense model
+   */
+  public record Result(
+      float[][] baseline,
+      float[][][] pruned,
+      long blockEvaluations,
+      long spilledBytes,
+      long[][] expertLoad) {}
 
   /** Block evaluations one batch costs for a model of {@code layers} blocks. */
   public static long cost(int layers) {
@@ -48,50 +79,77 @@ public final class PruningSweep {
   }
 
   /**
-   * Runs the sweep on one rectangular batch {@code ids [B, T]}.
+   * Runs the sweep over {@code batches} (each a rectangle {@code [B, T]}; batches may differ in
+   * shape).
    *
-   * @param observer receives h_0..h_L of the baseline (may be null)
-   * @param progress receives block-evaluation counts (offset by {@code doneBefore})
+   * @param observer receives h_0..h_L of the baseline per batch (may be null)
    */
   public static Result run(
-      CausalLm lm,
-      long[][] ids,
-      HiddenStateObserver observer,
-      ProgressListener progress,
-      long doneBefore,
-      long total) {
+      CausalLm lm, List<long[][]> batches, HiddenStateObserver observer, Settings settings) {
     int layers = lm.config().numLayers();
-    NDArray[] variants = new NDArray[layers];
-    long evals = 0;
+    int nb = batches.size();
+    long total = nb * cost(layers);
+    ProgressListener progress =
+        settings.progress() == null ? ProgressListener.NONE : settings.progress();
+    long done = 0;
+    ExpertLoad load = lm.config().moe() == null ? null : new ExpertLoad(lm.config());
     try (NDManager m = lm.manager().newSubManager();
-        AttentionInputs att = lm.attentionInputs(m, ids[0].length)) {
-      NDArray h = lm.embed(m, ids);
-      if (observer != null) {
-        observer.observe(0, h.toFloatArray());
+        StateStore store = new StateStore(m, settings.memoryBudget(), settings.spillDir())) {
+      Map<Integer, AttentionInputs> attention = new HashMap<>();
+      StateStore.Slot[] base = new StateStore.Slot[nb];
+      StateStore.Slot[][] variants = new StateStore.Slot[nb][layers];
+      for (int b = 0; b < nb; b++) {
+        long[][] ids = batches.get(b);
+        attention.computeIfAbsent(ids[0].length, t -> lm.attentionInputs(m, t));
+        try (NDManager step = m.newSubManager()) {
+          NDArray h = lm.embed(step, ids);
+          if (observer != null) {
+            observer.observe(b, 0, h.toFloatArray());
+          }
+          base[b] = store.newSlot();
+          base[b].store(h);
+        }
       }
       for (int j = 0; j < layers; j++) {
-        for (int l = 0; l < j; l++) {
-          NDArray next = lm.block(j, variants[l], att);
-          variants[l].close();
-          variants[l] = next;
-          evals++;
-          progress.blockEvaluated(doneBefore + evals, total);
-        }
-        variants[j] = h; // the variant without block j skips it: its state stays h_j
-        h = lm.block(j, h, att);
-        evals++;
-        progress.blockEvaluated(doneBefore + evals, total);
-        if (observer != null) {
-          observer.observe(j + 1, h.toFloatArray());
+        for (int b = 0; b < nb; b++) {
+          AttentionInputs att = attention.get(batches.get(b)[0].length);
+          for (int l = 0; l < j; l++) {
+            try (NDManager step = m.newSubManager()) {
+              NDArray next = lm.block(j, variants[b][l].load(step), att);
+              variants[b][l].store(next);
+            }
+            progress.blockEvaluated(++done, total);
+          }
+          try (NDManager step = m.newSubManager()) {
+            NDArray h = base[b].load(step);
+            NDArray next = lm.block(j, h, att, load);
+            // The variant without block j keeps h_j as its state.
+            variants[b][j] = store.newSlot();
+            variants[b][j].store(h);
+            if (observer != null) {
+              observer.observe(b, j + 1, next.toFloatArray());
+            }
+            base[b].store(next);
+          }
+          progress.blockEvaluated(++done, total);
         }
       }
-      float[] baseline = lm.head(h, ids).tokenNll();
-      float[][] pruned = new float[layers][];
-      for (int l = 0; l < layers; l++) {
-        pruned[l] = lm.head(variants[l], ids).tokenNll();
-        variants[l].close();
+      float[][] baseline = new float[nb][];
+      float[][][] pruned = new float[nb][layers][];
+      for (int b = 0; b < nb; b++) {
+        long[][] ids = batches.get(b);
+        try (NDManager step = m.newSubManager()) {
+          baseline[b] = lm.head(base[b].load(step), ids).tokenNll();
+        }
+        for (int l = 0; l < layers; l++) {
+          try (NDManager step = m.newSubManager()) {
+            pruned[b][l] = lm.head(variants[b][l].load(step), ids).tokenNll();
+          }
+        }
       }
-      return new Result(baseline, pruned, evals);
+      attention.values().forEach(AttentionInputs::close);
+      return new Result(
+          baseline, pruned, done, store.spilledBytes(), load == null ? null : load.toArray());
     }
   }
 }

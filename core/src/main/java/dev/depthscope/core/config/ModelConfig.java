@@ -32,6 +32,9 @@ import java.util.List;
  * @param slidingWindows per layer: the number of most recent positions a query may attend to
  *     (itself included), or 0 for full causal attention
  * @param rope rotary embedding parameters
+ * @param moe the mixture-of-experts setup, or null for a dense model
+ * @param mla the latent-attention (MLA) setup, or null for standard attention; with MLA, {@code
+ *     headDim} is the RoPE width {@code qk_rope_head_dim}, as transformers sets it
  * @param torchDtype the {@code torch_dtype}/{@code dtype} the config declares (informational)
  * @param bosTokenId beginning-of-sequence id, or -1
  * @param eosTokenIds end-of-sequence ids (possibly several)
@@ -55,6 +58,8 @@ public record ModelConfig(
     boolean qkNorm,
     int[] slidingWindows,
     RopeConfig rope,
+    MoeConfig moe,
+    MlaConfig mla,
     String torchDtype,
     int bosTokenId,
     List<Integer> eosTokenIds) {
@@ -62,6 +67,55 @@ public record ModelConfig(
   public ModelConfig {
     slidingWindows = slidingWindows.clone();
     eosTokenIds = List.copyOf(eosTokenIds);
+  }
+
+  /** A dense model with standard attention (the form before MoE and MLA were added). */
+  public ModelConfig(
+      ModelFamily family,
+      String architecture,
+      int vocabSize,
+      int hiddenSize,
+      int intermediateSize,
+      int numLayers,
+      int numHeads,
+      int numKvHeads,
+      int headDim,
+      double rmsNormEps,
+      int maxPositionEmbeddings,
+      boolean tieWordEmbeddings,
+      boolean qkvBias,
+      boolean outputBias,
+      boolean mlpBias,
+      boolean qkNorm,
+      int[] slidingWindows,
+      RopeConfig rope,
+      String torchDtype,
+      int bosTokenId,
+      List<Integer> eosTokenIds) {
+    this(
+        family,
+        architecture,
+        vocabSize,
+        hiddenSize,
+        intermediateSize,
+        numLayers,
+        numHeads,
+        numKvHeads,
+        headDim,
+        rmsNormEps,
+        maxPositionEmbeddings,
+        tieWordEmbeddings,
+        qkvBias,
+        outputBias,
+        mlpBias,
+        qkNorm,
+        slidingWindows,
+        rope,
+        null,
+        null,
+        torchDtype,
+        bosTokenId,
+        eosTokenIds);
   }
 
   @Override
@@ -138,6 +192,7 @@ public record ModelConfig(
       }
     }
     List<Integer> bos = c.intList("bos_token_id");
+    RopeConfig rope = RopeParser.parse(c, maxPos);
     return new ModelConfig(
         family,
         architecture,
@@ -156,7 +211,9 @@ public record ModelConfig(
         biases.mlp(),
         family.qkNorm(),
         windows,
-        RopeParser.parse(c, maxPos),
+        rope,
+        family.moe(c, layers),
+        family.mla(c, rope),
         c.has("torch_dtype") ? c.stringOr("torch_dtype", "") : c.stringOr("dtype", "unknown"),
         bos.isEmpty() ? -1 : bos.get(0),
         c.intList("eos_token_id"));
@@ -170,25 +227,26 @@ public record ModelConfig(
     return v;
   }
 
-  /** Number of parameters implied by the architecture (the LM head counted once when tied). */
+  /**
+   * Number of parameters implied by the architecture (the LM head counted once when tied; every
+   * expert of every MoE layer counted).
+   */
   public long parameterCount() {
-    long d = hiddenSize;
-    long q = (long) numHeads * headDim;
-    long kv = (long) numKvHeads * headDim;
-    long attn = d * q + 2 * d * kv + q * d;
-    if (qkvBias) {
-      attn += q + 2 * kv;
-    }
-    if (outputBias) {
-      attn += d;
-    }
-    if (qkNorm) {
-      attn += 2L * headDim;
-    }
-    long mlp = 3 * d * intermediateSize + (mlpBias ? 2L * intermediateSize + d : 0);
-    long block = attn + mlp + 2 * d;
-    long embed = (long) vocabSize * d;
-    return embed + (tieWordEmbeddings ? 0 : embed) + numLayers * block + d;
+    return ParameterCount.total(this, false);
+  }
+
+  /**
+   * Parameters one token actually uses: like {@link #parameterCount()} but with only {@code topK}
+   * routed experts per MoE layer (router and shared expert included). Equal to {@link
+   * #parameterCount()} for dense models.
+   */
+  public long activeParameterCount() {
+    return ParameterCount.total(this, true);
+  }
+
+  /** Whether {@code layer}'s MLP is a mixture of experts. */
+  public boolean isMoeLayer(int layer) {
+    return moe != null && moe.isMoe(layer);
   }
 
   @Override
@@ -212,6 +270,8 @@ public record ModelConfig(
         && qkNorm == m.qkNorm
         && Arrays.equals(slidingWindows, m.slidingWindows)
         && rope.equals(m.rope)
+        && java.util.Objects.equals(moe, m.moe)
+        && java.util.Objects.equals(mla, m.mla)
         && torchDtype.equals(m.torchDtype)
         && bosTokenId == m.bosTokenId
         && eosTokenIds.equals(m.eosTokenIds);

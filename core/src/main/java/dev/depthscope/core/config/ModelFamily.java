@@ -6,8 +6,10 @@ import java.util.stream.Collectors;
 
 /**
  * The supported {@code model_type}s and everything in which their configs differ: defaults, biases,
- * q/k norms and which layers attend through a sliding window. The forward pass is shared; a family
- * is data. Each rule follows the family's transformers 5.x configuration and modeling files.
+ * q/k norms, which layers attend through a sliding window, latent attention (MLA) and mixtures of
+ * experts (see {@link MoeRules} and {@link MlaRules} for the shared DeepSeek rules). The forward
+ * pass is shared; a family is data. Each rule follows the family's transformers 5.x configuration
+ * and modeling files.
  */
 public enum ModelFamily {
   /** Llama 2/3: {@code attention_bias} on q/k/v/o, {@code mlp_bias} on the MLP, no window. */
@@ -66,6 +68,180 @@ public enum ModelFamily {
     @Override
     int[] slidingWindows(ConfigJson c, int layers) {
       return qwenWindows(c, layers);
+    }
+  },
+  /**
+   * Mixtral: Mistral attention; every layer is a MoE whose experts ({@code w1}/{@code w3}/{@code
+   * w2} under {@code block_sparse_moe}) have width {@code intermediate_size}; softmax router whose
+   * top-k weights are always renormalised ({@code MixtralTopKRouter}).
+   */
+  MIXTRAL("mixtral", 4096 * 32) {
+    @Override
+    int[] slidingWindows(ConfigJson c, int layers) {
+      // MixtralConfig: sliding_window defaults to None (unlike Mistral's 4096).
+      int[] w = new int[layers];
+      Arrays.fill(w, c.intOr("sliding_window", 0));
+      return w;
+    }
+
+    @Override
+    MoeConfig moe(ConfigJson c, int layers) {
+      int experts = c.intOr("num_local_experts", 8);
+      int[] all = java.util.stream.IntStream.range(0, layers).toArray();
+      return MoeRules.check(
+          c,
+          new MoeConfig(
+              experts,
+              c.intOr("num_experts_per_tok", 2),
+              c.requireInt("intermediate_size"),
+              0,
+              MoeRules.list(all),
+              MoeRules.softmax(true, 1.0),
+              new MoeConfig.TensorNames("block_sparse_moe", "w1", "w3", "w2")));
+    }
+  },
+  /**
+   * Qwen3-MoE: Qwen3 attention (q/k norm, {@code attention_bias} on q/k/v/o, {@code head_dim}
+   * defaulting to hidden/heads); layer l is a MoE unless listed in {@code mlp_only_layers} or
+   * {@code (l + 1) % decoder_sparse_step != 0}; softmax router, {@code norm_topk_prob}.
+   */
+  QWEN3_MOE("qwen3_moe", 32768) {
+    @Override
+    boolean qkNorm() {
+      return true;
+    }
+
+    @Override
+    Biases biases(ConfigJson c) {
+      boolean attn = c.boolOr("attention_bias", false);
+      return new Biases(attn, attn, false);
+    }
+
+    @Override
+    int[] slidingWindows(ConfigJson c, int layers) {
+      // Qwen3MoeConfig: sliding_window only with use_sliding_window, then on every layer.
+      int[] w = new int[layers];
+      if (c.boolOr("use_sliding_window", false)) {
+        Arrays.fill(w, c.intOr("sliding_window", DEFAULT_SLIDING_WINDOW));
+      }
+      return w;
+    }
+
+    @Override
+    MoeConfig moe(ConfigJson c, int layers) {
+      int experts = c.intOr("num_local_experts", c.intOr("num_experts", 128));
+      int step = c.intOr("decoder_sparse_step", 1);
+      if (step <= 0) {
+        throw new ConfigException(
+            c.file() + ": field \"decoder_sparse_step\" must be positive, is " + step);
+      }
+      List<Integer> mlpOnly = c.intList("mlp_only_layers");
+      if (experts == 0) {
+        return null;
+      }
+      int[] sparse =
+          java.util.stream.IntStream.range(0, layers)
+              .filter(l -> !mlpOnly.contains(l) && (l + 1) % step == 0)
+              .toArray();
+      return MoeRules.check(
+          c,
+          new MoeConfig(
+              experts,
+              c.intOr("num_experts_per_tok", 8),
+              c.intOr("moe_intermediate_size", 768),
+              0,
+              MoeRules.list(sparse),
+              MoeRules.softmax(c.boolOr("norm_topk_prob", false), 1.0),
+              MoeRules.MLP_NAMES));
+    }
+  },
+  /**
+   * DeepSeek-V2: MLA attention (RoPE on interleaved pairs, always), dense MLP in the first {@code
+   * first_k_dense_replace} layers, then MoE with shared experts; softmax router, {@code greedy} or
+   * {@code group_limited_greedy}, weights never renormalised ({@code norm_topk_prob} is ignored by
+   * {@code DeepseekV2TopkRouter}), times {@code routed_scaling_factor}.
+   */
+  DEEPSEEK_V2("deepseek_v2", 2048) {
+    @Override
+    Biases biases(ConfigJson c) {
+      if (c.boolOr("mlp_bias", false)) {
+        throw new ConfigException(
+            c.file() + ": field \"mlp_bias\" = true is not supported for deepseek_v2");
+      }
+      return new Biases(false, c.boolOr("attention_bias", false), false);
+    }
+
+    @Override
+    int headDim(ConfigJson c, int hidden, int heads) {
+      return MlaRules.ropeHeadDim(c);
+    }
+
+    @Override
+    MlaConfig mla(ConfigJson c, RopeConfig rope) {
+      return MlaRules.parse(c, rope, true);
+    }
+
+    @Override
+    MoeConfig moe(ConfigJson c, int layers) {
+      String method = c.stringOr("topk_method", "greedy");
+      MoeConfig.Router router =
+          switch (method) {
+            case "greedy" -> MoeRules.softmax(false, c.doubleOr("routed_scaling_factor", 1.0));
+            case "group_limited_greedy" ->
+                new MoeConfig.Router(
+                    MoeConfig.Scoring.SOFTMAX,
+                    false,
+                    c.doubleOr("routed_scaling_factor", 1.0),
+                    MoeConfig.GroupScore.MAX,
+                    c.requireInt("n_group"),
+                    c.requireInt("topk_group"),
+                    false);
+            default ->
+                throw new ConfigException(
+                    c.file()
+                        + ": field \"topk_method\" is \""
+                        + method
+                        + "\"; supported: greedy, group_limited_greedy");
+          };
+      return MoeRules.deepseek(
+          c, layers, 64, 2, 1407, 0, c.requireInt("num_experts_per_tok"), router);
+    }
+  },
+  /**
+   * DeepSeek-V3: MLA attention (interleaved RoPE when {@code rope_interleave}, the default), dense
+   * MLP in the first {@code first_k_dense_replace} layers, then MoE with shared experts; sigmoid
+   * router with {@code e_score_correction_bias} and group-limited top-k ({@code
+   * DeepseekV3TopkRouter}).
+   */
+  DEEPSEEK_V3("deepseek_v3", 4096) {
+    @Override
+    Biases biases(ConfigJson c) {
+      return new Biases(false, c.boolOr("attention_bias", false), false);
+    }
+
+    @Override
+    int headDim(ConfigJson c, int hidden, int heads) {
+      return MlaRules.ropeHeadDim(c);
+    }
+
+    @Override
+    MlaConfig mla(ConfigJson c, RopeConfig rope) {
+      return MlaRules.parse(c, rope, c.boolOr("rope_interleave", true));
+    }
+
+    @Override
+    MoeConfig moe(ConfigJson c, int layers) {
+      MoeConfig.Router router =
+          new MoeConfig.Router(
+              MoeConfig.Scoring.SIGMOID,
+              c.boolOr("norm_topk_prob", true),
+              c.doubleOr("routed_scaling_factor", 2.5),
+              MoeConfig.GroupScore.TOP2_SUM,
+              c.intOr("n_group", 8),
+              c.intOr("topk_group", 4),
+              true);
+      return MoeRules.deepseek(
+          c, layers, 256, 1, 2048, 3, c.intOr("num_experts_per_tok", 8), router);
     }
   };
 
@@ -131,6 +307,16 @@ public enum ModelFamily {
 
   int headDim(ConfigJson c, int hidden, int heads) {
     return c.intOr("head_dim", hidden / heads);
+  }
+
+  /** The mixture-of-experts setup, or null for a dense family. */
+  MoeConfig moe(ConfigJson c, int layers) {
+    return null;
+  }
+
+  /** The latent-attention setup, or null for standard attention. */
+  MlaConfig mla(ConfigJson c, RopeConfig rope) {
+    return null;
   }
 
   /** Window size per layer, 0 for full causal attention. */

@@ -11,6 +11,9 @@ import dev.depthscope.core.checkpoint.TensorInfo;
 import dev.depthscope.core.config.ModelConfig;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A decoder-only causal language model of a supported family, backed by a memory-mapped checkpoint.
@@ -23,6 +26,8 @@ import java.util.Map;
 public final class CausalLm implements AutoCloseable {
   /** Upper bound on one LM-head slice in bytes; larger vocabularies are processed in slices. */
   private static final long HEAD_SLICE_BYTES = 256L << 20;
+
+  private static final Pattern LAYER_NAME = Pattern.compile("model\\.layers\\.(\\d{1,9})\\.");
 
   private final ModelConfig config;
   private final Checkpoint checkpoint;
@@ -66,15 +71,55 @@ public final class CausalLm implements AutoCloseable {
     this.blocks = new BlockWeights[config.numLayers()];
   }
 
-  /** Opens the model in {@code dir} ({@code config.json} + safetensors). */
+  /**
+   * Opens the model in {@code dir} ({@code config.json} + safetensors); informational notices (such
+   * as skipped multi-token-prediction layers) go to standard error.
+   */
   public static CausalLm open(Path dir) {
+    return open(dir, System.err::println);
+  }
+
+  /**
+   * Opens the model in {@code dir}, sending informational notices to {@code notices}. Tensors of
+   * layers numbered {@code >= num_hidden_layers} (DeepSeek-V3's multi-token-prediction layers,
+   * {@code num_nextn_predict_layers}) are not part of next-token prediction: they are skipped with
+   * one notice, as transformers ignores them.
+   */
+  public static CausalLm open(Path dir, Consumer<String> notices) {
     ModelConfig config = ModelConfig.load(dir);
     Checkpoint checkpoint = Checkpoint.open(dir);
     try {
+      noticeExtraLayers(config, checkpoint, notices);
       return new CausalLm(config, checkpoint);
     } catch (RuntimeException e) {
       checkpoint.close();
       throw e;
+    }
+  }
+
+  private static void noticeExtraLayers(
+      ModelConfig config, Checkpoint checkpoint, Consumer<String> notices) {
+    java.util.TreeSet<Integer> extra = new java.util.TreeSet<>();
+    int tensors = 0;
+    for (String name : checkpoint.tensors().keySet()) {
+      Matcher m = LAYER_NAME.matcher(name);
+      if (m.lookingAt() && Long.parseLong(m.group(1)) >= config.numLayers()) {
+        extra.add(Integer.parseInt(m.group(1)));
+        tensors++;
+      }
+    }
+    if (!extra.isEmpty()) {
+      notices.accept(
+          "note: skipping "
+              + tensors
+              + " tensors of "
+              + extra.size()
+              + " layer(s) beyond num_hidden_layers = "
+              + config.numLayers()
+              + " (model.layers."
+              + (extra.size() == 1 ? extra.first() : extra.first() + ".." + extra.last())
+              + ".*; multi-token prediction, num_nextn_predict_layers), not used for next-token"
+              + " prediction");
     }
   }
 
@@ -159,11 +204,21 @@ public final class CausalLm implements AutoCloseable {
    * every intermediate is freed.
    */
   public NDArray block(int layer, NDArray h, AttentionInputs att) {
+    return block(layer, h, att, null);
+  }
+
+  /**
+   * Runs block {@code layer} like {@link #block(int, NDArray, AttentionInputs)} and, when the layer
+   * is a mixture of experts and {@code sink} is not null, adds how many tokens each expert received
+   * to {@code sink} (dense layers add nothing). Create the sink with {@code new
+   * ExpertLoad(model.config())}; reuse it across blocks and batches to accumulate load.
+   */
+  public NDArray block(int layer, NDArray h, AttentionInputs att, ExpertLoad sink) {
     BlockWeights w = blockWeights(layer);
     NDManager target = h.getManager();
     try (NDManager sub = target.newSubManager()) {
       h.tempAttach(sub);
-      NDArray out = DecoderBlock.forward(config, layer, w, h, att);
+      NDArray out = DecoderBlock.forward(config, layer, w, h, att, sink);
       out.attach(target);
       return out;
     }
@@ -171,9 +226,17 @@ public final class CausalLm implements AutoCloseable {
 
   /** Runs blocks {@code from} (inclusive) to {@code to} (exclusive) on {@code h}. */
   public NDArray blocks(int from, int to, NDArray h, AttentionInputs att) {
+    return blocks(from, to, h, att, null);
+  }
+
+  /**
+   * Runs blocks {@code from} (inclusive) to {@code to} (exclusive) on {@code h}, adding the expert
+   * load of their MoE layers to {@code sink} (may be null).
+   */
+  public NDArray blocks(int from, int to, NDArray h, AttentionInputs att, ExpertLoad sink) {
     NDArray x = h;
     for (int l = from; l < to; l++) {
-      NDArray next = block(l, x, att);
+      NDArray next = block(l, x, att, sink);
       if (x != h) {
         x.close();
       }
@@ -277,19 +340,23 @@ public final class CausalLm implements AutoCloseable {
     return finalNorm;
   }
 
-  /** One full forward pass keeping every hidden state, the token NLL and the last logits. */
+  /**
+   * One full forward pass keeping every hidden state, the token NLL, the last logits and, for MoE
+   * layers, the tokens each expert received.
+   */
   public Trace trace(long[][] ids) {
     validateIds(ids);
     int b = ids.length;
     int t = ids[0].length;
     int layers = config.numLayers();
     float[][] hidden = new float[layers + 1][];
+    ExpertLoad load = new ExpertLoad(config);
     try (NDManager m = manager.newSubManager();
         AttentionInputs att = attentionInputs(m, t)) {
       NDArray h = embed(m, ids);
       hidden[0] = h.toFloatArray();
       for (int l = 0; l < layers; l++) {
-        NDArray next = block(l, h, att);
+        NDArray next = block(l, h, att, load);
         h.close();
         h = next;
         hidden[l + 1] = h.toFloatArray();
@@ -303,7 +370,8 @@ public final class CausalLm implements AutoCloseable {
           config.vocabSize(),
           hidden,
           out.tokenNll(),
-          out.logitsLast());
+          out.logitsLast(),
+          load.toArray());
     }
   }
 

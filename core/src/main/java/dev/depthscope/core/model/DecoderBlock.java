@@ -20,6 +20,9 @@ import dev.depthscope.core.config.ModelConfig;
  *
  * Attention is softmax(q k^T / sqrt(head_dim) + mask) v with grouped-query heads: query head i
  * reads key/value head {@code i / (heads / kv_heads)}, as {@code repeat_kv} does.
+ *
+ * <p>The MoE and MLA families share this block: only the attention ({@link MlaAttention}) and the
+ * MLP ({@link MoeMlp}) differ, chosen from the weights the config implies.
  */
 public final class DecoderBlock {
   private DecoderBlock() {}
@@ -27,12 +30,25 @@ public final class DecoderBlock {
   /** Runs the block on {@code h [B, T, D]}; the result lives in {@code h}'s manager. */
   public static NDArray forward(
       ModelConfig c, int layer, BlockWeights w, NDArray h, AttentionInputs att) {
+    return forward(c, layer, w, h, att, null);
+  }
+
+  /**
+   * Runs the block on {@code h [B, T, D]}; the result lives in {@code h}'s manager. Attention is
+   * {@link MlaAttention} when the weights carry MLA tensors, the MLP is {@link MoeMlp} when they
+   * carry experts; a MoE block adds its tokens-per-expert counts to {@code sink} (may be null).
+   */
+  public static NDArray forward(
+      ModelConfig c, int layer, BlockWeights w, NDArray h, AttentionInputs att, ExpertLoad sink) {
     float eps = (float) c.rmsNormEps();
     NDArray x = rmsNorm(h, w.inputNorm(), eps);
-    NDArray attn = attention(c, layer, w, x, att);
+    NDArray attn =
+        w.mla() != null
+            ? MlaAttention.forward(c, layer, w, x, att)
+            : attention(c, layer, w, x, att);
     h = h.add(attn);
     x = rmsNorm(h, w.postAttentionNorm(), eps);
-    return h.add(mlp(w, x));
+    return h.add(w.moe() != null ? MoeMlp.forward(c, layer, w.moe(), x, sink) : mlp(w, x));
   }
 
   /** RMSNorm over the last axis: {@code weight * x / sqrt(mean(x^2) + eps)}. */

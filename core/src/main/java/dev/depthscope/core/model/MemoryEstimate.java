@@ -27,10 +27,18 @@ public record MemoryEstimate(
     long head = embed;
     long block = (params - embed - (c.tieWordEmbeddings() ? 0 : head) - d) / c.numLayers();
     long headSlice = Math.min(head, (256L << 20) / 4);
-    long q = (long) c.numHeads() * c.headDim();
+    // MLA heads are qk_head_dim wide (head_dim is only the RoPE part there).
+    long q = (long) c.numHeads() * (c.mla() != null ? c.mla().qkHeadDim() : c.headDim());
     long kvExpanded = 2L * q; // k and v after grouped-query expansion
     long attnScores = 2L * batch * c.numHeads() * seqLen * (long) seqLen; // scores + probs
     long mlp = 3L * n * c.intermediateSize();
+    if (c.moe() != null) {
+      // Each token passes through topK experts and the shared expert; gathered copies of x too.
+      long moeWidth =
+          (long) c.moe().topK() * c.moe().expertIntermediateSize()
+              + c.moe().sharedIntermediateSize();
+      mlp = Math.max(mlp, 3L * n * moeWidth + 2L * n * c.moe().topK() * d);
+    }
     long activations = 4L * (n * (4 * d + q + kvExpanded) + attnScores + mlp);
     long logits = 4L * n * Math.min(c.vocabSize(), headSlice / Math.max(1, d));
     return new MemoryEstimate(

@@ -12,6 +12,8 @@ package dev.depthscope.core.model;
  *     residual stream leaving block l-1 (before the final norm)
  * @param tokenNll {@code [B, T-1]}: natural-log cross-entropy of token t+1 given tokens 0..t
  * @param logitsLast {@code [B, V]}: logits at the last position of each row
+ * @param expertLoad per layer, how many tokens each expert received ({@code [L][E]}; a row is null
+ *     for a dense layer, all rows are null for a dense model); see {@link ExpertLoad}
  */
 public record Trace(
     int layers,
@@ -21,7 +23,30 @@ public record Trace(
     int vocab,
     float[][] hiddenStates,
     float[] tokenNll,
-    float[] logitsLast) {
+    float[] logitsLast,
+    long[][] expertLoad) {
+
+  /** A trace without expert counts (a dense model). */
+  public Trace(
+      int layers,
+      int batch,
+      int seqLen,
+      int hidden,
+      int vocab,
+      float[][] hiddenStates,
+      float[] tokenNll,
+      float[] logitsLast) {
+    this(
+        layers,
+        batch,
+        seqLen,
+        hidden,
+        vocab,
+        hiddenStates,
+        tokenNll,
+        logitsLast,
+        new long[layers][]);
+  }
 
   /** Mean of {@link #tokenNll} in float64 (nats). */
   public double meanNll() {

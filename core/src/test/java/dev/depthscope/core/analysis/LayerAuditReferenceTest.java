@@ -33,6 +33,10 @@ class LayerAuditReferenceTest {
         "fixtures/qwen2-tiny-tied",
         "fixtures/qwen3-tiny-bf16",
         "fixtures/qwen3-realvocab-bf16",
+        "fixtures/mixtral-tiny-fp32",
+        "fixtures/qwen3-moe-tiny-bf16",
+        "fixtures/deepseek-v2-tiny-fp32",
+        "fixtures/deepseek-v3-tiny-bf16",
         "trained/llama-24L-brown-pre",
         "trained/llama-24L-brown-lns"
       })
@@ -49,7 +53,7 @@ class LayerAuditReferenceTest {
               lm,
               dir,
               new LayerAudit.Inputs("token-ids", ids, null),
-              new LayerAudit.Options(0.01, 8, PruningSweep.ProgressListener.NONE));
+              LayerAudit.Options.of(0.01, 8));
     }
     int layers = ref.get("num_layers").getAsInt();
     AuditResult.Metrics m = r.metrics();
@@ -83,6 +87,27 @@ class LayerAuditReferenceTest {
         r.sweep().blockEvaluations() <= perBatch * r.sweep().batches(),
         name + ": " + r.sweep().blockEvaluations() + " block evaluations");
     assertEquals(1, r.sweep().batches());
+    if (r.model().modelType().contains("moe")
+        || r.model().modelType().startsWith("mixtral")
+        || r.model().modelType().startsWith("deepseek")) {
+      long[][] load = m.expertLoad();
+      int topK = lm(dir).moe().topK();
+      long tokens = (long) ids.length * ids[0].length;
+      boolean anyMoe = false;
+      for (long[] layer : load) {
+        if (layer != null) {
+          anyMoe = true;
+          assertEquals(tokens * topK, java.util.Arrays.stream(layer).sum(), name + " load");
+        }
+      }
+      assertTrue(anyMoe, name + ": expert load recorded");
+    } else {
+      assertNull(m.expertLoad(), name + ": dense model has no expert load");
+    }
+  }
+
+  private static dev.depthscope.core.config.ModelConfig lm(Path dir) {
+    return dev.depthscope.core.config.ModelConfig.load(dir);
   }
 
   private static void assertClose(String what, JsonArray want, double[] got) {

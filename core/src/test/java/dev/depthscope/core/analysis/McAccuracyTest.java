@@ -35,10 +35,7 @@ class McAccuracyTest {
       McItems items = McItems.of(questions, tok);
       AuditResult r =
           LayerAudit.run(
-              lm,
-              dir,
-              new LayerAudit.Inputs("mc", null, items),
-              new LayerAudit.Options(0.01, 3, PruningSweep.ProgressListener.NONE));
+              lm, dir, new LayerAudit.Inputs("mc", null, items), LayerAudit.Options.of(0.01, 3));
       int layers = lm.config().numLayers();
       for (int skip = -1; skip < layers; skip++) {
         double[] scores = new double[items.rows().length];

@@ -51,7 +51,7 @@ class FixtureConfigsTest {
         "qwen3-realvocab-bf16"
       })
   void fixtureConfigParsesWithFieldsEqualToTheJson(String name) throws IOException {
-    Path dir = SharedFixtures.fixture(name);
+    Path dir = SharedFixtures.model(name);
     JsonObject j = json(dir);
     ModelConfig c = ModelConfig.load(dir);
 
@@ -109,7 +109,7 @@ class FixtureConfigsTest {
         "qwen3-realvocab-bf16"
       })
   void parameterCountEqualsTheTensorsInTheCheckpoint(String name) throws IOException {
-    Path dir = SharedFixtures.fixture(name);
+    Path dir = SharedFixtures.model(name);
     long stored = 0;
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.filter(p -> p.toString().endsWith(".safetensors")).toList()) {
@@ -145,7 +145,7 @@ class FixtureConfigsTest {
 
   @Test
   void llamaTinyBf16HasLegacyLlama3Rope() {
-    ModelConfig c = ModelConfig.load(SharedFixtures.fixture("llama-tiny-bf16"));
+    ModelConfig c = ModelConfig.load(SharedFixtures.model("llama-tiny-bf16"));
     assertEquals(
         new RopeConfig("llama3", 500000, 8, 64, 1, 4, Double.NaN, 32, 1, 0, 0, true, 1), c.rope());
     assertEquals(2, c.numKvHeads());
@@ -154,7 +154,7 @@ class FixtureConfigsTest {
 
   @Test
   void llamaTinyShardedHasDefaultRopeFromRopeParameters() {
-    ModelConfig c = ModelConfig.load(SharedFixtures.fixture("llama-tiny-sharded-fp32"));
+    ModelConfig c = ModelConfig.load(SharedFixtures.model("llama-tiny-sharded-fp32"));
     assertEquals(RopeConfig.plain(10000), c.rope());
     assertEquals(6, c.numLayers());
     assertEquals("float32", c.torchDtype());
@@ -162,7 +162,7 @@ class FixtureConfigsTest {
 
   @Test
   void llama3LongIsMultiQueryTiedWithLlama3Rope() {
-    ModelConfig c = ModelConfig.load(SharedFixtures.fixture("llama3-long-bf16"));
+    ModelConfig c = ModelConfig.load(SharedFixtures.model("llama3-long-bf16"));
     assertEquals(1, c.numKvHeads());
     assertEquals(128, c.headDim());
     assertTrue(c.tieWordEmbeddings());
@@ -173,7 +173,7 @@ class FixtureConfigsTest {
 
   @Test
   void mistralSwaWindowsEveryLayerAt16() {
-    ModelConfig c = ModelConfig.load(SharedFixtures.fixture("mistral-tiny-fp16-swa"));
+    ModelConfig c = ModelConfig.load(SharedFixtures.model("mistral-tiny-fp16-swa"));
     assertArrayEquals(new int[] {16, 16, 16, 16}, c.slidingWindows());
     assertEquals(32, c.headDim());
     assertEquals(RopeConfig.plain(1000000), c.rope());
@@ -182,7 +182,7 @@ class FixtureConfigsTest {
 
   @Test
   void qwen2TiedHasQkvBiasAndNoWindow() {
-    ModelConfig c = ModelConfig.load(SharedFixtures.fixture("qwen2-tiny-tied"));
+    ModelConfig c = ModelConfig.load(SharedFixtures.model("qwen2-tiny-tied"));
     assertTrue(c.qkvBias());
     assertFalse(c.outputBias() || c.mlpBias() || c.qkNorm());
     assertTrue(c.tieWordEmbeddings());
@@ -193,11 +193,11 @@ class FixtureConfigsTest {
 
   @Test
   void qwen3FixturesHaveQkNormAndExplicitHeadDim() {
-    ModelConfig tiny = ModelConfig.load(SharedFixtures.fixture("qwen3-tiny-bf16"));
+    ModelConfig tiny = ModelConfig.load(SharedFixtures.model("qwen3-tiny-bf16"));
     assertTrue(tiny.qkNorm());
     assertFalse(tiny.qkvBias() || tiny.outputBias());
     assertEquals(32, tiny.headDim());
-    ModelConfig real = ModelConfig.load(SharedFixtures.fixture("qwen3-realvocab-bf16"));
+    ModelConfig real = ModelConfig.load(SharedFixtures.model("qwen3-realvocab-bf16"));
     assertTrue(real.qkNorm());
     assertEquals(16, real.headDim());
     assertEquals(151936, real.vocabSize());

@@ -29,6 +29,14 @@ class DenseParityTest {
         "qwen3-realvocab-bf16"
       })
   void forwardMatchesTransformersReference(String name) {
+    assertTraceMatchesReference(name);
+  }
+
+  /**
+   * Runs {@link CausalLm#trace} on the fixture's reference input ids, asserts the tolerances above
+   * and prints the measured errors; returns the trace for further checks.
+   */
+  static Trace assertTraceMatchesReference(String name) {
     Path dir = SharedFixtures.model(name);
     try (SafetensorsFile ref =
             SafetensorsFile.open(dir.resolve("reference/activations.safetensors"));
@@ -69,6 +77,7 @@ class DenseParityTest {
           maxAbsDiff(refLogits, trace.logitsLast()));
       assertArrayEquals(refNll, trace.tokenNll(), 1e-4f, name + ": token_nll");
       assertArrayEquals(refLogits, trace.logitsLast(), 1e-3f, name + ": logits_last");
+      return trace;
     }
   }
 
