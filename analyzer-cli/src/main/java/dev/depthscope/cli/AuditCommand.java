@@ -10,6 +10,7 @@ import dev.depthscope.core.eval.TextWindows;
 import dev.depthscope.core.eval.TokenIdsFile;
 import dev.depthscope.core.model.CausalLm;
 import dev.depthscope.core.tokenize.TextTokenizer;
+import dev.depthscope.reports.ReportWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -141,6 +142,11 @@ final class AuditCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "No progress bar.")
   boolean quiet;
 
+  @Option(
+      names = "--no-report",
+      description = "Write only audit.json (no report.html, layers.csv or PNG charts).")
+  boolean noReport;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -206,8 +212,12 @@ final class AuditCommand implements Callable<Integer> {
       Path outDir = out != null ? out : Path.of("depthscope-audit", result.model().name());
       Path file = outDir.resolve("audit.json");
       AuditJson.write(result, file);
+      Path report = noReport ? null : ReportWriter.single(result, outDir);
       new AuditConsoleSummary(result).print(o);
       o.println("wrote " + file);
+      if (report != null) {
+        o.println("wrote " + report);
+      }
       o.flush();
     }
     return 0;

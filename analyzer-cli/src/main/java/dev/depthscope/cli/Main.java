@@ -21,6 +21,8 @@ import picocli.CommandLine.Option;
       InspectCommand.class,
       TraceCommand.class,
       AuditCommand.class,
+      ReportCommand.class,
+      CompareCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -44,9 +44,11 @@ class AuditCommandTest {
             "--max-tokens",
             "1024",
             "--quiet",
+            "--no-report",
             "--out",
             tmp.toString());
     assertEquals(0, r.code(), r.err());
+    assertFalse(Files.exists(tmp.resolve("report.html")), "--no-report");
     AuditResult a = AuditJson.read(tmp.resolve("audit.json"));
     assertEquals(AuditResult.SCHEMA, a.schema());
     assertEquals(4, a.eval().sequences());
@@ -109,8 +111,12 @@ class AuditCommandTest {
       assertTrue(json.contains(key), key);
     }
     try (var files = Files.list(out)) {
-      assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")));
+      assertFalse(files.anyMatch(p -> p.getFileName().toString().startsWith(".")));
     }
+    for (String f : new String[] {"report.html", "layers.csv", "mc-accuracy-delta.png"}) {
+      assertTrue(Files.isRegularFile(out.resolve(f)), "report next to audit.json: " + f);
+    }
+    assertTrue(r.out().contains("report.html"), r.out());
   }
 
   @Test

@@ -1,0 +1,86 @@
+package dev.depthscope.cli;
+
+import dev.depthscope.core.analysis.AuditJson;
+import dev.depthscope.core.analysis.AuditResult;
+import dev.depthscope.reports.LabeledAudit;
+import dev.depthscope.reports.ReportWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code depthscope compare}: one report overlaying several audits (Pre-LN vs LNS, a base model vs
+ * its fine-tune) and optionally training curves; the trainer's {@code train-compare} calls it.
+ */
+@Command(
+    name = "compare",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Overlay several audits in one report: per-layer charts (on relative depth, layer / L, when",
+      "the layer counts differ), the summaries side by side, and training loss curves from",
+      "--curves. Writes DIR/report.html and the PNG charts."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  depthscope compare pre/audit.json lns/audit.json --out cmp",
+      "  depthscope compare pre/audit.json lns/audit.json --label Pre-LN --label LNS \\",
+      "      --curves pre/curves.json lns/curves.json --out cmp"
+    })
+final class CompareCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "AUDIT.json", arity = "0..*", description = "Audits to compare.")
+  List<Path> audits = new ArrayList<>();
+
+  @Option(
+      names = "--curves",
+      paramLabel = "FILE",
+      arity = "1..*",
+      description = "Training curves (curves.json, one or several runs each) to overlay.")
+  List<Path> curves = new ArrayList<>();
+
+  @Option(
+      names = "--label",
+      paramLabel = "NAME",
+      description = "Label of each audit, in order (default: the model names).")
+  List<String> labels = new ArrayList<>();
+
+  @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory.")
+  Path out;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    if (audits.isEmpty() && curves.isEmpty()) {
+      throw new IllegalArgumentException("nothing to compare: give AUDIT.json files or --curves");
+    }
+    if (!labels.isEmpty() && labels.size() != audits.size()) {
+      throw new IllegalArgumentException(
+          labels.size() + " --label values for " + audits.size() + " audits; give one per audit");
+    }
+    List<AuditResult> read = new ArrayList<>();
+    for (Path p : audits) {
+      read.add(AuditJson.read(p));
+    }
+    List<LabeledAudit> labeled = LabeledAudit.byModelName(read);
+    if (!labels.isEmpty()) {
+      labeled = new ArrayList<>();
+      for (int i = 0; i < read.size(); i++) {
+        labeled.add(new LabeledAudit(labels.get(i), read.get(i)));
+      }
+    }
+    Path html = ReportWriter.compareLabeled(labeled, ReportCommand.readCurves(curves), out);
+    PrintWriter o = spec.commandLine().getOut();
+    o.println("wrote " + html);
+    o.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,73 @@
+package dev.depthscope.cli;
+
+import dev.depthscope.core.analysis.AuditJson;
+import dev.depthscope.core.analysis.AuditResult;
+import dev.depthscope.reports.ReportWriter;
+import dev.depthscope.reports.TrainingCurves;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code depthscope report}: rebuilds the HTML report, the PNG charts and {@code layers.csv} of an
+ * existing {@code audit.json} (after an upgrade, or for an audit run with {@code --no-report}).
+ */
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Rebuild report.html (self-contained: charts embedded, no script, no network), the PNG",
+      "charts and layers.csv from an audit.json. Files are written together or not at all."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  depthscope report depthscope-audit/llama-24L-brown-pre/audit.json",
+      "  depthscope report audit.json --out site/ --curves run/curves.json"
+    })
+final class ReportCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "AUDIT.json", description = "The audit to report.")
+  Path audit;
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Output directory (default: the folder of AUDIT.json).")
+  Path out;
+
+  @Option(
+      names = "--curves",
+      paramLabel = "FILE",
+      arity = "1..*",
+      description = "Training curves (curves.json) to chart in the report as well.")
+  List<Path> curves = new ArrayList<>();
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    AuditResult a = AuditJson.read(audit);
+    Path dir = out != null ? out : audit.toAbsolutePath().getParent();
+    Path html = ReportWriter.single(a, readCurves(curves), dir);
+    PrintWriter o = spec.commandLine().getOut();
+    o.println("wrote " + html);
+    o.flush();
+    return 0;
+  }
+
+  static List<TrainingCurves> readCurves(List<Path> files) throws IOException {
+    List<TrainingCurves> all = new ArrayList<>();
+    for (Path f : files) {
+      all.addAll(TrainingCurves.read(f));
+    }
+    return all;
+  }
+}

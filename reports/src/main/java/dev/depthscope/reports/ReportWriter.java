@@ -1,0 +1,90 @@
+package dev.depthscope.reports;
+
+import dev.depthscope.core.analysis.AuditResult;
+import dev.depthscope.reports.chart.AuditCharts;
+import dev.depthscope.reports.chart.Chart;
+import dev.depthscope.reports.chart.CompareCharts;
+import dev.depthscope.reports.chart.PngRenderer;
+import dev.depthscope.reports.csv.LayersCsv;
+import dev.depthscope.reports.html.Figure;
+import dev.depthscope.reports.html.ReportPage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes reports: the Java entry point behind {@code depthscope audit}, {@code report} and {@code
+ * compare}. A report folder gets {@value #HTML} (self-contained: charts embedded, no script, no
+ * request), the charts as 1600x900 PNGs, and for a single audit {@value #CSV}. All files are staged
+ * and moved into place together (see {@link AtomicOutput}).
+ */
+public final class ReportWriter {
+  private ReportWriter() {}
+
+  /** The HTML page's file name. */
+  public static final String HTML = "report.html";
+
+  /** The per-layer table's file name. */
+  public static final String CSV = "layers.csv";
+
+  /** Writes the report of {@code audit} into {@code dir}; returns the HTML file. */
+  public static Path single(AuditResult audit, Path dir) throws IOException {
+    return single(audit, List.of(), dir);
+  }
+
+  /**
+   * Writes the report of {@code audit} into {@code dir}, with the training loss curves of the model
+   * when {@code curves} is not empty; returns the HTML file.
+   */
+  public static Path single(AuditResult audit, List<TrainingCurves> curves, Path dir)
+      throws IOException {
+    List<Chart> charts = AuditCharts.of(audit, curves);
+    try (AtomicOutput out = new AtomicOutput(dir)) {
+      List<Figure> figures = render(charts, out);
+      out.write(CSV, LayersCsv.of(LayerTable.of(audit)).getBytes(StandardCharsets.UTF_8));
+      out.write(HTML, ReportPage.single(audit, figures).getBytes(StandardCharsets.UTF_8));
+      out.commit();
+    }
+    return dir.resolve(HTML);
+  }
+
+  /**
+   * Writes a report overlaying {@code audits} (labelled by model name) and {@code curves} into
+   * {@code dir}; returns the HTML file.
+   *
+   * @throws IllegalArgumentException when there is nothing to compare
+   */
+  public static Path compare(List<AuditResult> audits, List<TrainingCurves> curves, Path dir)
+      throws IOException {
+    return compareLabeled(LabeledAudit.byModelName(audits), curves, dir);
+  }
+
+  /** As {@link #compare}, with labels chosen by the caller (e.g. {@code pre}, {@code lns}). */
+  public static Path compareLabeled(
+      List<LabeledAudit> audits, List<TrainingCurves> curves, Path dir) throws IOException {
+    if (audits.isEmpty() && curves.isEmpty()) {
+      throw new IllegalArgumentException("nothing to compare: give audits and/or training curves");
+    }
+    List<Chart> charts = CompareCharts.of(audits, curves);
+    try (AtomicOutput out = new AtomicOutput(dir)) {
+      List<Figure> figures = render(charts, out);
+      out.write(HTML, ReportPage.compare(audits, curves, figures).getBytes(StandardCharsets.UTF_8));
+      out.commit();
+    }
+    return dir.resolve(HTML);
+  }
+
+  private static List<Figure> render(List<Chart> charts, AtomicOutput out) throws IOException {
+    List<Figure> figures = new ArrayList<>();
+    int w = PngRenderer.REPORT_WIDTH;
+    int h = PngRenderer.REPORT_HEIGHT;
+    for (Chart c : charts) {
+      byte[] png = PngRenderer.png(c.chart(), w, h);
+      out.write(c.file(), png);
+      figures.add(new Figure(c.title(), c.caption(), png, w, h));
+    }
+    return figures;
+  }
+}
