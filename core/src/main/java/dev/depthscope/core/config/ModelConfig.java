@@ -35,6 +35,7 @@ import java.util.List;
  * @param torchDtype the {@code torch_dtype}/{@code dtype} the config declares (informational)
  * @param bosTokenId beginning-of-sequence id, or -1
  * @param eosTokenIds end-of-sequence ids (possibly several)
+ * @param normScheme where each block's norms sit ({@code depthscope_norm_scheme}; PRE when absent)
  */
 public record ModelConfig(
     ModelFamily family,
@@ -57,7 +58,8 @@ public record ModelConfig(
     RopeConfig rope,
     String torchDtype,
     int bosTokenId,
-    List<Integer> eosTokenIds) {
+    List<Integer> eosTokenIds,
+    NormScheme normScheme) {
 
   public ModelConfig {
     slidingWindows = slidingWindows.clone();
@@ -159,7 +161,8 @@ public record ModelConfig(
         RopeParser.parse(c, maxPos),
         c.has("torch_dtype") ? c.stringOr("torch_dtype", "") : c.stringOr("dtype", "unknown"),
         bos.isEmpty() ? -1 : bos.get(0),
-        c.intList("eos_token_id"));
+        c.intList("eos_token_id"),
+        NormScheme.parse(c.stringOr(NormScheme.CONFIG_FIELD, null), c.file().toString()));
   }
 
   private static int positive(ConfigJson c, String field) {
@@ -214,7 +217,8 @@ public record ModelConfig(
         && rope.equals(m.rope)
         && torchDtype.equals(m.torchDtype)
         && bosTokenId == m.bosTokenId
-        && eosTokenIds.equals(m.eosTokenIds);
+        && eosTokenIds.equals(m.eosTokenIds)
+        && normScheme == m.normScheme;
   }
 
   @Override
