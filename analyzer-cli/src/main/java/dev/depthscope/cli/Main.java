@@ -17,7 +17,13 @@ import picocli.CommandLine.Option;
       "Models are Hugging Face checkpoints: a directory, or org/name from the local cache.",
       "Nothing is ever downloaded."
     },
-    subcommands = {InspectCommand.class, TraceCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      InspectCommand.class,
+      TraceCommand.class,
+      TrainCommand.class,
+      TrainCompareCommand.class,
+      CommandLine.HelpCommand.class
+    },
     footer = {
       "",
       "Examples:",
