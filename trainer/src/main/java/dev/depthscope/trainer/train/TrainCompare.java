@@ -1,10 +1,8 @@
 package dev.depthscope.trainer.train;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -55,14 +53,7 @@ public final class TrainCompare {
       results.add(r);
       audits.add(hook.trained(r));
     }
-    Files.writeString(
-        base.out().resolve("comparison.json"),
-        new GsonBuilder()
-                .setPrettyPrinting()
-                .serializeSpecialFloatingPointValues()
-                .create()
-                .toJson(comparisonJson(results, audits))
-            + "\n");
+    JsonFiles.write(base.out().resolve("comparison.json"), comparisonJson(results, audits));
     return results;
   }
 

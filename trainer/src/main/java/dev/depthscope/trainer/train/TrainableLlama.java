@@ -49,9 +49,15 @@ public final class TrainableLlama implements AutoCloseable {
     this.config = config;
     this.norm = norm;
     this.manager = manager;
-    this.params = params;
-    for (NDArray p : params.values()) {
-      p.setRequiresGradient(true);
+    this.params = new LinkedHashMap<>();
+    for (Map.Entry<String, NDArray> e : params.entrySet()) {
+      // DJL creates arrays from Java buffers with torch::from_blob, so their memory belongs to a
+      // Java direct buffer; parameters are updated in place for the whole run, so give them
+      // libtorch-owned storage instead.
+      NDArray own = e.getValue().duplicate();
+      e.getValue().close();
+      own.setRequiresGradient(true);
+      this.params.put(e.getKey(), own);
     }
   }
 

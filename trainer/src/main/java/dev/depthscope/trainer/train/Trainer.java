@@ -4,8 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -34,9 +32,6 @@ public final class Trainer {
           "special_tokens_map.json",
           "generation_config.json");
 
-  private static final Gson GSON =
-      new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
-
   private Trainer() {}
 
   /** Runs {@code spec}, reporting each step to {@code listener}. */
@@ -45,7 +40,7 @@ public final class Trainer {
     Path modelDir = spec.out().resolve("model");
     Files.createDirectories(modelDir);
     JsonObject configJson = configJson(spec);
-    Files.writeString(modelDir.resolve("config.json"), GSON.toJson(configJson) + "\n");
+    JsonFiles.write(modelDir.resolve("config.json"), configJson);
     ModelConfig config = ModelConfig.load(modelDir);
     spec.train().check(hp.seq(), config.vocabSize());
     spec.eval().check(hp.seq(), config.vocabSize());
@@ -89,7 +84,7 @@ public final class Trainer {
               tokensPerStep * hp.steps() / seconds,
               seconds,
               modelDir);
-      Files.writeString(spec.out().resolve("curves.json"), GSON.toJson(curvesJson(result)) + "\n");
+      JsonFiles.write(spec.out().resolve("curves.json"), curvesJson(result));
       return result;
     }
   }

@@ -106,6 +106,22 @@ class UnitsTest {
   }
 
   @Test
+  void jsonRowsStayOnOneLine() {
+    com.google.gson.JsonArray rows = new com.google.gson.JsonArray();
+    com.google.gson.JsonArray row = new com.google.gson.JsonArray();
+    row.add(3);
+    row.add(7.5);
+    row.add(Double.NaN);
+    rows.add(row);
+    JsonObject o = new JsonObject();
+    o.add("losses", rows);
+    o.addProperty("name", "[1, 2]");
+    String text = JsonFiles.format(o);
+    assertTrue(text.contains("[3, 7.5, NaN]"), text);
+    assertTrue(text.contains("\"[1, 2]\""), text);
+  }
+
+  @Test
   void normNamesAndLnsScale() {
     assertEquals(Norm.LNS, Norm.parse("LNS"));
     assertEquals(1f, Norm.PRE.normScale(3));
