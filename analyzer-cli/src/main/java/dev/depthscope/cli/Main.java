@@ -23,6 +23,8 @@ import picocli.CommandLine.Option;
       AuditCommand.class,
       ReportCommand.class,
       CompareCommand.class,
+      TrainCommand.class,
+      TrainCompareCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

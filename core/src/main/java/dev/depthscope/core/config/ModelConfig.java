@@ -38,6 +38,7 @@ import java.util.List;
  * @param torchDtype the {@code torch_dtype}/{@code dtype} the config declares (informational)
  * @param bosTokenId beginning-of-sequence id, or -1
  * @param eosTokenIds end-of-sequence ids (possibly several)
+ * @param normScheme where each block's norms sit ({@code depthscope_norm_scheme}; PRE when absent)
  */
 public record ModelConfig(
     ModelFamily family,
@@ -62,7 +63,8 @@ public record ModelConfig(
     MlaConfig mla,
     String torchDtype,
     int bosTokenId,
-    List<Integer> eosTokenIds) {
+    List<Integer> eosTokenIds,
+    NormScheme normScheme) {
 
   public ModelConfig {
     slidingWindows = slidingWindows.clone();
@@ -216,7 +218,8 @@ public record ModelConfig(
         family.mla(c, rope),
         c.has("torch_dtype") ? c.stringOr("torch_dtype", "") : c.stringOr("dtype", "unknown"),
         bos.isEmpty() ? -1 : bos.get(0),
-        c.intList("eos_token_id"));
+        c.intList("eos_token_id"),
+        NormScheme.parse(c.stringOr(NormScheme.CONFIG_FIELD, null), c.file().toString()));
   }
 
   private static int positive(ConfigJson c, String field) {
@@ -274,7 +277,8 @@ public record ModelConfig(
         && java.util.Objects.equals(mla, m.mla)
         && torchDtype.equals(m.torchDtype)
         && bosTokenId == m.bosTokenId
-        && eosTokenIds.equals(m.eosTokenIds);
+        && eosTokenIds.equals(m.eosTokenIds)
+        && normScheme == m.normScheme;
   }
 
   @Override

@@ -23,6 +23,10 @@ import dev.depthscope.core.config.ModelConfig;
  *
  * <p>The MoE and MLA families share this block: only the attention ({@link MlaAttention}) and the
  * MLP ({@link MoeMlp}) differ, chosen from the weights the config implies.
+ *
+ * <p>Blocks that {@link ModelConfig#normScheme()} marks Post-LN instead compute {@code h =
+ * input_layernorm(h + attention(h)); h = post_attention_layernorm(h + mlp(h))}. The helpers are
+ * public so the trainer runs the very same forward under autograd.
  */
 public final class DecoderBlock {
   private DecoderBlock() {}
@@ -41,6 +45,11 @@ public final class DecoderBlock {
   public static NDArray forward(
       ModelConfig c, int layer, BlockWeights w, NDArray h, AttentionInputs att, ExpertLoad sink) {
     float eps = (float) c.rmsNormEps();
+    if (c.normScheme().postNorm(layer, c.numLayers())) {
+      // Post-LN (NormScheme): norm after each residual add, input_layernorm first.
+      h = rmsNorm(h.add(attention(c, layer, w, h, att)), w.inputNorm(), eps);
+      return rmsNorm(h.add(mlp(w, h)), w.postAttentionNorm(), eps);
+    }
     NDArray x = rmsNorm(h, w.inputNorm(), eps);
     NDArray attn =
         w.mla() != null
@@ -57,20 +66,25 @@ public final class DecoderBlock {
     return x.mul(variance.add(eps).sqrt().getNDArrayInternal().rdiv(1f)).mul(weight);
   }
 
-  static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+  /** {@code x W^T (+ b)}; {@code bias} may be null. */
+  public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
     return bias == null
         ? Linear.linear(x, weight).singletonOrThrow()
         : Linear.linear(x, weight, bias).singletonOrThrow();
   }
 
-  static NDArray mlp(BlockWeights w, NDArray x) {
+  /** SwiGLU MLP: {@code down(silu(gate(x)) * up(x))}. */
+  public static NDArray mlp(BlockWeights w, NDArray x) {
     NDArray gate = linear(x, w.gate(), w.gateBias());
     NDArray up = linear(x, w.up(), w.upBias());
     NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up);
     return linear(act, w.down(), w.downBias());
   }
 
-  static NDArray attention(
+  /**
+   * Causal (optionally sliding-window) grouped-query attention with RoPE, {@code o_proj} included.
+   */
+  public static NDArray attention(
       ModelConfig c, int layer, BlockWeights w, NDArray x, AttentionInputs att) {
     long b = x.getShape().get(0);
     long t = x.getShape().get(1);
@@ -102,7 +116,7 @@ public final class DecoderBlock {
   }
 
   /** {@code x * cos + rotate_half(x) * sin} on {@code [B, H, T, hd]}. */
-  static NDArray applyRope(NDArray x, AttentionInputs att) {
+  public static NDArray applyRope(NDArray x, AttentionInputs att) {
     long hd = x.getShape().get(3);
     long half = hd / 2;
     NDArray x1 = x.get(new NDIndex("..., :{}", half));
@@ -112,7 +126,7 @@ public final class DecoderBlock {
   }
 
   /** Expands {@code [B, KV, T, hd]} to {@code [B, KV * rep, T, hd]}, each KV head repeated. */
-  static NDArray repeatKv(NDArray x, int rep) {
+  public static NDArray repeatKv(NDArray x, int rep) {
     if (rep == 1) {
       return x;
     }

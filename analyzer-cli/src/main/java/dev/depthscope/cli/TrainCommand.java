@@ -1,0 +1,70 @@
+package dev.depthscope.cli;
+
+import dev.depthscope.trainer.train.Norm;
+import dev.depthscope.trainer.train.TrainResult;
+import dev.depthscope.trainer.train.Trainer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code depthscope train}: trains one small Llama-style model with a chosen norm scheme and
+ * exports it as a Hugging Face checkpoint with its training curves.
+ */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Train a small Llama-style decoder (float32, DJL autograd) with a norm scheme:",
+      "pre (Pre-LN), lns (Pre-LN + LayerNorm Scaling 1/sqrt(i+1)), post (Post-LN),",
+      "mix (Mix-LN: first floor(L/4) blocks Post-LN). Writes OUT/curves.json and OUT/model/.",
+      "post and mix exports carry \"depthscope_norm_scheme\": only depthscope loads them."
+    },
+    footer = {
+      "",
+      "Example (the parity-6L reference run):",
+      "  depthscope train --norm lns --init ../shared/trainer-reference/parity-6L/init \\",
+      "      --train-tokens ../shared/data/brown-bpe-4096/brown-train.u16 \\",
+      "      --eval-tokens ../shared/data/brown-bpe-4096/brown-eval.u16 --out runs/lns"
+    })
+final class TrainCommand implements Callable<Integer> {
+  @Option(
+      names = "--norm",
+      defaultValue = "pre",
+      description = "pre, lns, post or mix (default ${DEFAULT-VALUE}).")
+  String norm;
+
+  @Mixin TrainOptions options;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    Norm n = Norm.parse(norm);
+    var trainSpec = options.spec(n, options.out);
+    PrintStream err = System.err;
+    TrainResult r;
+    try (TrainProgress bar =
+        new TrainProgress("train " + n.cliName(), trainSpec.hyperparameters().steps(), err)) {
+      r = Trainer.run(trainSpec, bar);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf(
+        Locale.ROOT,
+        "%s: final eval loss %.4f, %.0f tokens/s, %d parameters; model in %s%n",
+        n.cliName(),
+        r.finalEvalLoss(),
+        r.tokensPerSecond(),
+        r.parameters(),
+        r.modelDir());
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,129 @@
+package dev.depthscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.depthscope.core.SharedFixtures;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code train} and {@code train-compare} on tiny runs, and their usage errors. */
+class TrainCommandsTest {
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int code = cl.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private static final String[] TINY = {
+    "--layers",
+    "2",
+    "--hidden",
+    "32",
+    "--heads",
+    "2",
+    "--kv-heads",
+    "1",
+    "--intermediate",
+    "48",
+    "--batch",
+    "2",
+    "--seq",
+    "32",
+    "--warmup",
+    "1",
+    "--eval-batches",
+    "1"
+  };
+
+  private static String[] args(List<String> head, String... tail) {
+    var all = new java.util.ArrayList<>(head);
+    all.addAll(List.of(TINY));
+    all.addAll(List.of(tail));
+    return all.toArray(String[]::new);
+  }
+
+  @Test
+  void trainsFromTextWithTokenizer(@TempDir Path tmp) throws Exception {
+    Path data = SharedFixtures.fixture("data/brown-bpe-4096");
+    List<String> lines = Files.readAllLines(SharedFixtures.fixture("data/brown-eval.txt"));
+    Path text = tmp.resolve("small.txt");
+    Files.write(text, lines.subList(0, Math.min(150, lines.size())));
+    Path out = tmp.resolve("run");
+    Run r =
+        run(
+            args(
+                List.of("train", "--norm", "post"),
+                "--text",
+                text.toString(),
+                "--tokenizer",
+                data.toString(),
+                "--steps",
+                "4",
+                "--out",
+                out.toString()));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("final eval loss"), r.out());
+    JsonObject curves =
+        JsonParser.parseString(Files.readString(out.resolve("curves.json"))).getAsJsonObject();
+    assertEquals(4, curves.getAsJsonArray("losses").size());
+    assertTrue(Files.isRegularFile(out.resolve("model/tokenizer.json")));
+    assertEquals(0, run("inspect", out.resolve("model").toString()).code());
+  }
+
+  @Test
+  void compareWritesOneRunPerScheme(@TempDir Path tmp) throws Exception {
+    Path data = SharedFixtures.fixture("data/brown-bpe-4096");
+    Path out = tmp.resolve("cmp");
+    Run r =
+        run(
+            args(
+                List.of("train-compare", "--norms", "pre,mix"),
+                "--train-tokens",
+                data.resolve("brown-eval.u16").toString(),
+                "--eval-tokens",
+                data.resolve("brown-eval.u16").toString(),
+                "--steps",
+                "3",
+                "--out",
+                out.toString()));
+    assertEquals(0, r.code(), r.err());
+    JsonObject cmp =
+        JsonParser.parseString(Files.readString(out.resolve("comparison.json"))).getAsJsonObject();
+    assertEquals(2, cmp.getAsJsonArray("norms").size());
+    assertTrue(Files.isRegularFile(out.resolve("mix/model/model.safetensors")));
+  }
+
+  @Test
+  void badOptionsAreUsageErrors(@TempDir Path tmp) {
+    Run r =
+        run(
+            "train",
+            "--norm",
+            "sandwich",
+            "--train-tokens",
+            "a",
+            "--eval-tokens",
+            "b",
+            "--out",
+            tmp.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("sandwich"), r.err());
+    Run noData = run("train", "--out", tmp.toString());
+    assertEquals(2, noData.code());
+  }
+}

@@ -1,0 +1,47 @@
+package dev.depthscope.trainer.train;
+
+import java.nio.file.Path;
+
+/**
+ * Everything one training run needs: what to train, from where, on which tokens, and where to put
+ * the results.
+ *
+ * @param norm the norm scheme
+ * @param scaledInit initialise o_proj/down_proj with std 0.02/sqrt(2L) (random init only)
+ * @param init checkpoint directory to start from, or null for a seeded random init of {@code shape}
+ * @param shape architecture of the random init (ignored when {@code init} is given)
+ * @param hyperparameters optimisation settings
+ * @param train the training token stream
+ * @param eval the eval token stream
+ * @param tokenizerDir directory whose tokenizer files are copied into the export, or null (then
+ *     {@code init}'s are copied when present)
+ * @param out output directory ({@code curves.json} and {@code model/})
+ */
+public record TrainSpec(
+    Norm norm,
+    boolean scaledInit,
+    Path init,
+    ModelShape shape,
+    Hyperparameters hyperparameters,
+    TokenStream train,
+    TokenStream eval,
+    Path tokenizerDir,
+    Path out) {
+
+  /** Checks the combination of options. */
+  public TrainSpec {
+    if (init == null && shape == null) {
+      throw new IllegalArgumentException("give --init DIR or a model shape for a random init");
+    }
+    if (init != null && scaledInit) {
+      throw new IllegalArgumentException(
+          "--scaled-init applies to a random init; it cannot be combined with --init " + init);
+    }
+  }
+
+  /** The same run for another scheme, writing to {@code newOut}. */
+  public TrainSpec with(Norm newNorm, Path newOut) {
+    return new TrainSpec(
+        newNorm, scaledInit, init, shape, hyperparameters, train, eval, tokenizerDir, newOut);
+  }
+}
