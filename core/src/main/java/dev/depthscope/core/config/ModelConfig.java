@@ -117,7 +117,8 @@ public record ModelConfig(
         null,
         torchDtype,
         bosTokenId,
-        eosTokenIds);
+        eosTokenIds,
+        NormScheme.PRE);
   }
 
   @Override

@@ -230,7 +230,9 @@ public final class TrainableLlama implements AutoCloseable {
         g.apply("mlp.up_proj.weight"),
         g.apply("mlp.up_proj.bias"),
         g.apply("mlp.down_proj.weight"),
-        g.apply("mlp.down_proj.bias"));
+        g.apply("mlp.down_proj.bias"),
+        null,
+        null);
   }
 
   /**
