@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
       CompareCommand.class,
       TrainCommand.class,
       TrainCompareCommand.class,
+      DemoCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -1,10 +1,17 @@
 package dev.depthscope.cli;
 
+import dev.depthscope.core.analysis.AuditJson;
+import dev.depthscope.core.analysis.AuditResult;
+import dev.depthscope.core.analysis.AuditSummary;
+import dev.depthscope.reports.LabeledAudit;
+import dev.depthscope.reports.ReportWriter;
+import dev.depthscope.reports.TrainingCurves;
 import dev.depthscope.trainer.train.Norm;
 import dev.depthscope.trainer.train.TrainCompare;
 import dev.depthscope.trainer.train.TrainResult;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -25,8 +32,9 @@ import picocli.CommandLine.Spec;
     name = "train-compare",
     mixinStandardHelpOptions = true,
     description = {
-      "Train one model per norm scheme (same init, same data) into OUT/<scheme>/ and write",
-      "OUT/comparison.json with every run's loss and eval curves and final eval loss."
+      "Train one model per norm scheme (same init, same data) into OUT/<scheme>/, audit each",
+      "trained model on the eval batches (OUT/<scheme>/audit.json), and write OUT/comparison.json",
+      "and a comparison report OUT/report.html (loss curves, variance and pruning side by side)."
     },
     footer = {
       "",
@@ -57,6 +65,8 @@ final class TrainCompareCommand implements Callable<Integer> {
     var base = options.spec(parsed.get(0), options.out);
     Map<Norm, TrainProgress> bars = new IdentityHashMap<>();
     List<TrainResult> results;
+    List<LabeledAudit> audits = new ArrayList<>();
+    List<TrainingCurves> curves = new ArrayList<>();
     try {
       results =
           TrainCompare.run(
@@ -73,7 +83,16 @@ final class TrainCompareCommand implements Callable<Integer> {
                 if (bar != null) {
                   bar.close();
                 }
-                return null; // seam: the audit of result.modelDir() plugs in here
+                AuditResult audit =
+                    TrainedModelAudit.run(
+                        result,
+                        base.eval(),
+                        new ConsoleProgress(
+                            spec.commandLine().getErr(), "audit " + result.norm().cliName(), true));
+                audits.add(new LabeledAudit(result.norm().cliName(), audit));
+                curves.addAll(
+                    TrainingCurves.read(result.modelDir().getParent().resolve("curves.json")));
+                return AuditJson.gson().toJsonTree(audit.summary()).getAsJsonObject();
               });
     } finally {
       bars.values().forEach(TrainProgress::close);
@@ -88,7 +107,19 @@ final class TrainCompareCommand implements Callable<Integer> {
           r.tokensPerSecond(),
           r.modelDir());
     }
+    Path report = ReportWriter.compareLabeled(audits, curves, options.out);
+    for (LabeledAudit a : audits) {
+      AuditSummary s = a.audit().summary();
+      out.printf(
+          Locale.ROOT,
+          "%-5s variance growth %.2fx, %d of %d blocks ineffective%n",
+          a.label(),
+          s.varianceGrowth(),
+          s.ineffectiveLayers().size(),
+          a.audit().model().layers());
+    }
     out.printf(Locale.ROOT, "comparison: %s%n", options.out.resolve("comparison.json"));
+    out.printf(Locale.ROOT, "report: %s%n", report);
     out.flush();
     return 0;
   }

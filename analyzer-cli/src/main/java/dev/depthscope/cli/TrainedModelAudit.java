@@ -1,0 +1,49 @@
+package dev.depthscope.cli;
+
+import dev.depthscope.core.analysis.AuditJson;
+import dev.depthscope.core.analysis.AuditResult;
+import dev.depthscope.core.analysis.LayerAudit;
+import dev.depthscope.core.analysis.PruningSweep;
+import dev.depthscope.core.model.CausalLm;
+import dev.depthscope.trainer.train.Hyperparameters;
+import dev.depthscope.trainer.train.TokenStream;
+import dev.depthscope.trainer.train.TrainResult;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Audits a freshly trained model on the eval batches it was evaluated on during training (the
+ * REFERENCE.md eval rows: {@code eval_batches} batches of 16 rows of {@code seq + 1} tokens), so
+ * the audit's baseline NLL is the trainer's final eval loss, and writes {@code audit.json} next to
+ * the run's {@code curves.json}.
+ */
+final class TrainedModelAudit {
+  private TrainedModelAudit() {}
+
+  static AuditResult run(TrainResult result, TokenStream eval, PruningSweep.ProgressListener p)
+      throws IOException {
+    Hyperparameters h = result.hyperparameters();
+    int rowsPerBatch = h.evalBatch();
+    long[][] rows = new long[h.evalBatches() * rowsPerBatch][];
+    for (int b = 0; b < h.evalBatches(); b++) {
+      long[][] batch = eval.batch(b, rowsPerBatch, h.seq());
+      System.arraycopy(batch, 0, rows, b * rowsPerBatch, rowsPerBatch);
+    }
+    Path modelDir = result.modelDir();
+    AuditResult audit;
+    try (CausalLm lm = CausalLm.open(modelDir, n -> {})) {
+      audit =
+          LayerAudit.run(
+              lm,
+              modelDir,
+              new LayerAudit.Inputs("eval:" + eval.source(), rows, null),
+              new LayerAudit.Options(
+                  0.01,
+                  rowsPerBatch,
+                  new PruningSweep.Settings(
+                      Long.MAX_VALUE, Path.of(System.getProperty("java.io.tmpdir")), p)));
+    }
+    AuditJson.write(audit, modelDir.getParent().resolve("audit.json"));
+    return audit;
+  }
+}
