@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
       TrainCommand.class,
       TrainCompareCommand.class,
       DemoCommand.class,
+      dev.depthscope.cli.bench.BenchCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -45,7 +45,7 @@ public final class MatmulBenchmark {
   }
 
   /** Best-of-repeats rate of {@code [a, k] x [k, b]} over about {@code seconds}. */
-  static double gflops(NDManager root, int a, int k, int b, double seconds) {
+  public static double gflops(NDManager root, int a, int k, int b, double seconds) {
     try (NDManager m = root.newSubManager()) {
       NDArray x = m.randomNormal(new Shape(a, k));
       NDArray y = m.randomNormal(new Shape(k, b));
