@@ -143,6 +143,11 @@ final class AuditCommand implements Callable<Integer> {
   boolean quiet;
 
   @Option(
+      names = "--json",
+      description = "Print audit.json on standard output instead of the summary (logs on stderr).")
+  boolean json;
+
+  @Option(
       names = "--no-report",
       description = "Write only audit.json (no report.html, layers.csv or PNG charts).")
   boolean noReport;
@@ -213,10 +218,14 @@ final class AuditCommand implements Callable<Integer> {
       Path file = outDir.resolve("audit.json");
       AuditJson.write(result, file);
       Path report = noReport ? null : ReportWriter.single(result, outDir);
-      new AuditConsoleSummary(result).print(o);
-      o.println("wrote " + file);
-      if (report != null) {
-        o.println("wrote " + report);
+      if (json) {
+        o.println(AuditJson.gson().toJson(result));
+      } else {
+        new AuditConsoleSummary(result).print(o);
+        o.println("wrote " + file);
+        if (report != null) {
+          o.println("wrote " + report);
+        }
       }
       o.flush();
     }

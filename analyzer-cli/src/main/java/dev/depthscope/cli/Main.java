@@ -26,6 +26,8 @@ import picocli.CommandLine.Option;
       TrainCommand.class,
       TrainCompareCommand.class,
       DemoCommand.class,
+      ModelsCommand.class,
+      picocli.AutoComplete.GenerateCompletion.class,
       dev.depthscope.cli.bench.BenchCommand.class,
       CommandLine.HelpCommand.class
     },

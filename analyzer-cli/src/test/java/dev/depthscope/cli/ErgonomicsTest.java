@@ -1,0 +1,72 @@
+package dev.depthscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonParser;
+import dev.depthscope.core.SharedFixtures;
+import dev.depthscope.core.config.ModelFamily;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Help, the family list, machine output and shell completion. */
+class ErgonomicsTest {
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    return new Run(cl.execute(args), out.toString(), err.toString());
+  }
+
+  @Test
+  void modelsListsEverySupportedFamily() {
+    Run r = run("models");
+    assertEquals(0, r.code());
+    for (String t : ModelFamily.supportedTypes()) {
+      assertTrue(r.out().contains(t + " "), t + " missing from: " + r.out());
+    }
+  }
+
+  @Test
+  void everyCommandHasHelpWithAnExample() {
+    for (String c : new String[] {"inspect", "trace", "audit", "report", "compare", "demo"}) {
+      Run r = run(c, "--help");
+      assertEquals(0, r.code(), c);
+      assertTrue(r.out().contains("Example"), c + " help has no example: " + r.out());
+    }
+  }
+
+  @Test
+  void auditJsonGoesToStdoutAlone(@TempDir Path tmp) {
+    Path dir = SharedFixtures.model("qwen3-tiny-bf16");
+    Run r =
+        run(
+            "audit",
+            dir.toString(),
+            "--token-ids",
+            dir.resolve("reference/activations.safetensors").toString(),
+            "--json",
+            "--quiet",
+            "--no-report",
+            "--out",
+            tmp.toString());
+    assertEquals(0, r.code(), r.err());
+    var json = JsonParser.parseString(r.out()).getAsJsonObject();
+    assertEquals("depthscope.audit/1", json.get("schema").getAsString());
+  }
+
+  @Test
+  void completionScriptIsGenerated() {
+    Run r = run("generate-completion");
+    assertEquals(0, r.code());
+    assertTrue(r.out().contains("depthscope"), r.out().substring(0, 200));
+  }
+}
