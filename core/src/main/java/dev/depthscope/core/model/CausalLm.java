@@ -334,14 +334,15 @@ public final class CausalLm implements AutoCloseable {
         try (NDManager s = sub.newSubManager()) {
           NDArray w = len == v ? wholeHead() : loader.loadRows(s, headName, start, len);
           x.tempAttach(s);
-          NDArray logits = x.matMul(w.transpose()); // [n, len], freed with s
-          NDArray max = logits.max(new int[] {1});
-          NDArray sumExp = logits.sub(max.expandDims(1)).exp().sum(new int[] {1});
-          float[] mx = max.toFloatArray();
-          float[] se = sumExp.toFloatArray();
+          NDArray logits = DecoderBlock.linear(x, w, null); // [n, len], freed with s
+          // The slice's log-sum-exp from one fused log_softmax kernel: for any column c,
+          // lse = logits[:, c] - log_softmax(logits)[:, c]. Slices merge in float64.
+          float[] first = logits.get(new NDIndex(":, 0")).toFloatArray();
+          float[] firstLog = logits.logSoftmax(1).get(new NDIndex(":, 0")).toFloatArray();
           for (int i = 0; i < n; i++) {
-            double m2 = Math.max(lseMax[i], mx[i]);
-            lseSum[i] = lseSum[i] * Math.exp(lseMax[i] - m2) + se[i] * Math.exp(mx[i] - m2);
+            double lse = (double) first[i] - firstLog[i];
+            double m2 = Math.max(lseMax[i], lse);
+            lseSum[i] = lseSum[i] * Math.exp(lseMax[i] - m2) + Math.exp(lse - m2);
             lseMax[i] = m2;
           }
           long[] local = new long[n];
