@@ -63,7 +63,34 @@ public final class DecoderBlock {
   /** RMSNorm over the last axis: {@code weight * x / sqrt(mean(x^2) + eps)}. */
   public static NDArray rmsNorm(NDArray x, NDArray weight, float eps) {
     NDArray variance = x.square().mean(new int[] {-1}, true);
-    return x.mul(variance.add(eps).sqrt().getNDArrayInternal().rdiv(1f)).mul(weight);
+    // 1 / sqrt(v + eps), as torch.rsqrt; autograd saves the numerator, so it must be owned.
+    NDArray inverse = scalar(x, 1f).div(variance.add(eps).sqrt());
+    return x.mul(inverse).mul(weight);
+  }
+
+  /**
+   * {@code x * s}, differentiable. Use this, never DJL's {@code mul(Number)}, in anything that may
+   * run under a gradient collector: see {@link #scalar}.
+   */
+  public static NDArray scale(NDArray x, float s) {
+    return x.mul(scalar(x, s));
+  }
+
+  /**
+   * A 0-d float32 tensor holding {@code v}, in {@code like}'s manager and in libtorch-owned memory.
+   *
+   * <p>Why not {@code x.mul(v)} or {@code create(v)}: DJL's {@code NDArray.mul/div(Number)} create
+   * the scalar with {@code torch::from_blob} over a Java direct buffer and close it as soon as the
+   * product is computed, yet autograd saves that very tensor for the backward pass ({@code
+   * d(x*s)/dx = s}); when the GC later frees the buffer, backward reads freed memory and the
+   * gradients turn into garbage or NaN while the loss is still fine. A clone's storage belongs to
+   * libtorch and is reference-counted by the autograd graph, so it lives exactly as long as the
+   * graph needs it.
+   */
+  public static NDArray scalar(NDArray like, float v) {
+    try (NDArray blob = like.getManager().create(v)) {
+      return blob.duplicate();
+    }
   }
 
   /** {@code x W^T (+ b)}; {@code bias} may be null. */
@@ -107,8 +134,7 @@ public final class DecoderBlock {
     v = repeatKv(v, heads / kvHeads);
 
     NDArray scores =
-        q.matMul(k.transpose(0, 1, 3, 2))
-            .mul((float) (1.0 / Math.sqrt(hd)))
+        scale(q.matMul(k.transpose(0, 1, 3, 2)), (float) (1.0 / Math.sqrt(hd)))
             .add(att.maskFor(c.slidingWindow(layer)));
     NDArray probs = scores.softmax(-1);
     NDArray out = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * hd);

@@ -73,8 +73,7 @@ final class MlaAttention {
     q = NDArrays.concat(new NDList(qNope, qRot), -1);
 
     NDArray scores =
-        q.matMul(k.transpose(0, 1, 3, 2))
-            .mul((float) m.softmaxScale())
+        DecoderBlock.scale(q.matMul(k.transpose(0, 1, 3, 2)), (float) m.softmaxScale())
             .add(att.maskFor(c.slidingWindow(layer)));
     NDArray out =
         scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(b, t, h * m.vHeadDim());

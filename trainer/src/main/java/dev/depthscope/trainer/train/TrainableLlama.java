@@ -142,6 +142,11 @@ public final class TrainableLlama implements AutoCloseable {
     return new ArrayList<>(params.values());
   }
 
+  /** The parameter names, in the order of {@link #parameters()}. */
+  public List<String> parameterNames() {
+    return new ArrayList<>(params.keySet());
+  }
+
   /** Number of scalar parameters. */
   public long parameterCount() {
     long n = 0;

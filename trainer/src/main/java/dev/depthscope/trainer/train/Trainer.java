@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The training loop, nanoGPT style: for each step, take the batch of REFERENCE.md's row rule,
@@ -90,8 +91,10 @@ public final class Trainer {
   }
 
   /**
-   * One optimizer step; returns {@code [loss, grad_norm_before_clipping]}. Everything the step
-   * allocates lives in a sub-manager closed at the end (DJL-NOTES: native memory otherwise grows).
+   * One optimizer step; returns {@code [loss, grad_norm_before_clipping]}. Throws {@link
+   * TrainingDivergedException}, without updating anything, when the loss or the norm is not finite.
+   * Everything the step allocates lives in a sub-manager closed at the end (DJL-NOTES: native
+   * memory otherwise grows).
    */
   static double[] step(
       TrainableLlama model,
@@ -110,14 +113,42 @@ public final class Trainer {
         gc.backward(loss);
       }
       double lossValue = loss.getFloat();
+      if (!Double.isFinite(lossValue)) {
+        throw new TrainingDivergedException(
+            step,
+            String.format(
+                Locale.ROOT, "training diverged at step %d: loss is %s", step, lossValue));
+      }
       List<NDArray> grads = new ArrayList<>(params.size());
       double sumSq = 0;
-      for (NDArray p : params) {
-        NDArray g = p.getGradient(); // a handle on p.grad, freed with m
+      int nonFinite = 0;
+      String nearestOutput = null;
+      for (int i = 0; i < params.size(); i++) {
+        NDArray g = params.get(i).getGradient(); // a handle on p.grad, freed with m
         grads.add(g);
-        sumSq += g.square().sum().getFloat();
+        double sq = g.square().sum().getFloat();
+        if (!Double.isFinite(sq)) {
+          nonFinite++;
+          nearestOutput = model.parameterNames().get(i); // checkpoint order: the last is nearest
+        }
+        sumSq += sq;
       }
       double norm = Math.sqrt(sumSq);
+      if (!Double.isFinite(norm)) {
+        // Stop before the update: AdamW would carry the NaN into every parameter and moment.
+        throw new TrainingDivergedException(
+            step,
+            String.format(
+                Locale.ROOT,
+                "training diverged at step %d: gradient norm is %s with a finite loss %.4f; %d of"
+                    + " %d parameter gradients are not finite, the one nearest the output: %s",
+                step,
+                norm,
+                lossValue,
+                nonFinite,
+                params.size(),
+                nearestOutput));
+      }
       // REFERENCE.md "Clipping": global L2 norm; above clip, scale by clip / (norm + 1e-6).
       if (hp.clip() > 0 && norm > hp.clip()) {
         float coef = (float) (hp.clip() / (norm + 1e-6));
