@@ -25,8 +25,11 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     boolean badInput = isBadInput(e);
     String message = e.getMessage() == null ? e.toString() : e.getMessage();
     cl.getErr().println("depthscope: error: " + message);
+    boolean diverged = e.getClass().getSimpleName().equals("TrainingDivergedException");
     if (verbose) {
       e.printStackTrace(cl.getErr());
+    } else if (diverged) {
+      cl.getErr().println("  (hint: lower --lr or raise --warmup; --clip bounds each update)");
     } else if (!badInput) {
       cl.getErr().println("  (internal error; run again with --verbose for the stack trace)");
     }
