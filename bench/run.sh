@@ -68,7 +68,10 @@ printf '%s\n' "${t[@]}" | sort -n | sed -n 2p | awk '{printf "{\"audit_seconds\"
 if [[ "$skippeer" == false && "$python_ok" == true ]]; then
   echo "== transformers peer (virtualenv bench/.venv)" >&2
   if [[ ! -x "$here/.venv/bin/python" ]]; then
-    python3 -m venv "$here/.venv"
+    # System site packages: reuse a torch/transformers that is already installed.
+    python3 -m venv --system-site-packages "$here/.venv"
+  fi
+  if ! "$here/.venv/bin/python" -c "import torch, transformers, safetensors" 2>/dev/null; then
     "$here/.venv/bin/pip" install -q torch transformers safetensors
   fi
   py="$here/.venv/bin/python"

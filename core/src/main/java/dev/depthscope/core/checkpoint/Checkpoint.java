@@ -230,6 +230,11 @@ public final class Checkpoint implements AutoCloseable {
     return tensors.values().stream().mapToLong(TensorInfo::byteSize).sum();
   }
 
+  /** Unmaps every file's windows (see {@link SafetensorsFile#releaseMappings()}). */
+  public void releaseMappings() {
+    files.forEach(SafetensorsFile::releaseMappings);
+  }
+
   @Override
   public void close() {
     files.forEach(SafetensorsFile::close);

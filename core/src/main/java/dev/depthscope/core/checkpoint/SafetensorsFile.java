@@ -424,6 +424,14 @@ public final class SafetensorsFile implements AutoCloseable {
     }
   }
 
+  /**
+   * Unmaps the file's windows so the pages read so far leave this process's resident memory; the
+   * file stays open and later reads map it again.
+   */
+  public void releaseMappings() {
+    mapping.unmapAll();
+  }
+
   private static void closeQuietly(AutoCloseable c) {
     try {
       c.close();

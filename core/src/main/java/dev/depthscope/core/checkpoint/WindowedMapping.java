@@ -27,6 +27,30 @@ final class WindowedMapping implements AutoCloseable {
   private final long size;
   private final long windowSize;
   private final MappedByteBuffer[] windows;
+  // Reads hold the read lock for their whole duration; unmapping takes the write lock, so a window
+  // is never unmapped while a reader still uses a slice of it.
+  private final java.util.concurrent.locks.ReentrantReadWriteLock lock =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
+
+  /** sun.misc.Unsafe.invokeCleaner, to unmap a window now instead of at garbage collection. */
+  private static final java.lang.invoke.MethodHandle INVOKE_CLEANER = findCleaner();
+
+  private static java.lang.invoke.MethodHandle findCleaner() {
+    try {
+      Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
+      java.lang.reflect.Field f = unsafeClass.getDeclaredField("theUnsafe");
+      f.setAccessible(true);
+      Object unsafe = f.get(null);
+      return java.lang.invoke.MethodHandles.lookup()
+          .findVirtual(
+              unsafeClass,
+              "invokeCleaner",
+              java.lang.invoke.MethodType.methodType(void.class, ByteBuffer.class))
+          .bindTo(unsafe);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null; // unmapping then waits for the garbage collector
+    }
+  }
 
   WindowedMapping(Path file, long windowSize) throws IOException {
     if (windowSize < OVERLAP || windowSize > Integer.MAX_VALUE - OVERLAP) {
@@ -58,6 +82,39 @@ final class WindowedMapping implements AutoCloseable {
    * of {@code elementSize}, so no element is split between pieces.
    */
   void forEachChunk(long start, long end, int elementSize, ChunkConsumer consumer) {
+    lock.readLock().lock();
+    try {
+      forEachChunkLocked(start, end, elementSize, consumer);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * Unmaps every window, so the pages read so far stop counting towards this process's resident
+   * memory (they stay in the page cache); later reads map windows again. Streaming callers do this
+   * after loading each block, which keeps the resident size of a model larger than memory flat.
+   */
+  void unmapAll() {
+    lock.writeLock().lock();
+    try {
+      for (int k = 0; k < windows.length; k++) {
+        MappedByteBuffer w = windows[k];
+        windows[k] = null;
+        if (w != null && INVOKE_CLEANER != null) {
+          try {
+            INVOKE_CLEANER.invokeExact((ByteBuffer) w);
+          } catch (Throwable e) {
+            // Left to the garbage collector.
+          }
+        }
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  private void forEachChunkLocked(long start, long end, int elementSize, ChunkConsumer consumer) {
     if (start < 0 || end > size || start > end) {
       throw new CheckpointException(
           file

@@ -236,6 +236,8 @@ public final class CausalLm implements AutoCloseable {
       cachedLayer = -1;
       cachedManager = manager.newSubManager();
       cached = BlockWeights.load(loader, config, layer, cachedManager);
+      // The block is now float32 in native memory; its mapped bf16 pages need not stay resident.
+      checkpoint.releaseMappings();
       cachedLayer = layer;
       blockLoads++;
     }
@@ -333,6 +335,9 @@ public final class CausalLm implements AutoCloseable {
         int len = Math.min(slice, v - start);
         try (NDManager s = sub.newSubManager()) {
           NDArray w = len == v ? wholeHead() : loader.loadRows(s, headName, start, len);
+          if (len != v && !resident) {
+            checkpoint.releaseMappings();
+          }
           x.tempAttach(s);
           NDArray logits = DecoderBlock.linear(x, w, null); // [n, len], freed with s
           // The slice's log-sum-exp from one fused log_softmax kernel: for any column c,

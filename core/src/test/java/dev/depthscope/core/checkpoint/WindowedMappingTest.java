@@ -114,4 +114,25 @@ class WindowedMappingTest {
         IllegalArgumentException.class,
         () -> new WindowedMapping(p, (long) Integer.MAX_VALUE - WindowedMapping.OVERLAP + 1));
   }
+
+  @Test
+  void readsAfterUnmappingMapTheWindowsAgain(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    byte[] data = new byte[1000];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (byte) (i * 7);
+    }
+    Path f = java.nio.file.Files.write(dir.resolve("u.bin"), data);
+    try (WindowedMapping m = new WindowedMapping(f, 64)) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(
+          java.util.Arrays.copyOfRange(data, 100, 900), m.readBytes(100, 800));
+      m.unmapAll();
+      org.junit.jupiter.api.Assertions.assertArrayEquals(
+          java.util.Arrays.copyOfRange(data, 3, 997), m.readBytes(3, 994));
+      m.unmapAll();
+      m.unmapAll();
+      org.junit.jupiter.api.Assertions.assertArrayEquals(
+          java.util.Arrays.copyOfRange(data, 0, 10), m.readBytes(0, 10));
+    }
+  }
 }
