@@ -2,7 +2,6 @@ package dev.depthscope.cli;
 
 import dev.depthscope.core.config.ModelConfig;
 import dev.depthscope.core.model.MemoryEstimate;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 
 /** The check behind {@code --resident}: all float32 weights must fit in free memory. */
@@ -16,7 +15,7 @@ final class Residency {
   static void requireFits(Path dir) {
     ModelConfig c = ModelConfig.load(dir);
     long weights = 4L * c.parameterCount();
-    long free = freeMemory();
+    long free = Sizes.availableMemory();
     if (free > 0 && weights > free) {
       throw new IllegalArgumentException(
           "--resident needs "
@@ -25,12 +24,5 @@ final class Residency {
               + MemoryEstimate.human(free)
               + " of RAM is free; drop --resident to stream one block at a time");
     }
-  }
-
-  private static long freeMemory() {
-    var os = ManagementFactory.getOperatingSystemMXBean();
-    return os instanceof com.sun.management.OperatingSystemMXBean sun
-        ? sun.getFreeMemorySize()
-        : -1;
   }
 }

@@ -36,13 +36,31 @@ final class Sizes {
     }
   }
 
-  /** Half of the machine's free physical memory (the states live in native memory). */
+  /** Half of the machine's available physical memory (the states live in native memory). */
   static long defaultBudget() {
+    return Math.max(64L << 20, availableMemory() / 2);
+  }
+
+  /**
+   * Memory the machine can give without swapping: Linux's MemAvailable (free memory plus page cache
+   * that can be dropped, which after reading a large checkpoint is most of it), else the JVM's view
+   * of free memory.
+   */
+  static long availableMemory() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/meminfo"))) {
+        if (line.startsWith("MemAvailable:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // not Linux: fall through
+    }
     var os = ManagementFactory.getOperatingSystemMXBean();
     if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-      return Math.max(64L << 20, sun.getFreeMemorySize() / 2);
+      return sun.getFreeMemorySize();
     }
-    return Runtime.getRuntime().maxMemory() / 2;
+    return Runtime.getRuntime().maxMemory();
   }
 
   static String human(long bytes) {

@@ -32,26 +32,6 @@ final class WindowedMapping implements AutoCloseable {
   private final java.util.concurrent.locks.ReentrantReadWriteLock lock =
       new java.util.concurrent.locks.ReentrantReadWriteLock();
 
-  /** sun.misc.Unsafe.invokeCleaner, to unmap a window now instead of at garbage collection. */
-  private static final java.lang.invoke.MethodHandle INVOKE_CLEANER = findCleaner();
-
-  private static java.lang.invoke.MethodHandle findCleaner() {
-    try {
-      Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
-      java.lang.reflect.Field f = unsafeClass.getDeclaredField("theUnsafe");
-      f.setAccessible(true);
-      Object unsafe = f.get(null);
-      return java.lang.invoke.MethodHandles.lookup()
-          .findVirtual(
-              unsafeClass,
-              "invokeCleaner",
-              java.lang.invoke.MethodType.methodType(void.class, ByteBuffer.class))
-          .bindTo(unsafe);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return null; // unmapping then waits for the garbage collector
-    }
-  }
-
   WindowedMapping(Path file, long windowSize) throws IOException {
     if (windowSize < OVERLAP || windowSize > Integer.MAX_VALUE - OVERLAP) {
       throw new IllegalArgumentException("window size out of range: " + windowSize);
@@ -101,12 +81,8 @@ final class WindowedMapping implements AutoCloseable {
       for (int k = 0; k < windows.length; k++) {
         MappedByteBuffer w = windows[k];
         windows[k] = null;
-        if (w != null && INVOKE_CLEANER != null) {
-          try {
-            INVOKE_CLEANER.invokeExact((ByteBuffer) w);
-          } catch (Throwable e) {
-            // Left to the garbage collector.
-          }
+        if (w != null) {
+          DirectBuffers.free(w);
         }
       }
     } finally {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.depthscope.core.checkpoint.Checkpoint;
+import dev.depthscope.core.checkpoint.DirectBuffers;
 import dev.depthscope.core.checkpoint.TensorInfo;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -74,7 +75,14 @@ public final class WeightLoader {
     ByteBuffer buf =
         ByteBuffer.allocateDirect(Math.toIntExact(count * 4)).order(ByteOrder.nativeOrder());
     checkpoint.readFloats(t, first, count, buf.asFloatBuffer());
-    return manager.create(buf, shape, DataType.FLOAT32);
+    // DJL wraps a direct buffer without copying (torch::from_blob) and keeps the Java buffer
+    // alive only through that one array object. Clone into libtorch-owned memory and free the
+    // buffer now: no view can outlive its storage, and no garbage piles up in resident memory.
+    NDArray wrapped = manager.create(buf, shape, DataType.FLOAT32);
+    NDArray owned = wrapped.duplicate();
+    wrapped.close();
+    DirectBuffers.free(buf);
+    return owned;
   }
 
   /**
