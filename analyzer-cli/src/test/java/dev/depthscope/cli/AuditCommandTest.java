@@ -8,25 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.depthscope.core.SharedFixtures;
 import dev.depthscope.core.analysis.AuditJson;
 import dev.depthscope.core.analysis.AuditResult;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code depthscope audit} end to end: sources, audit.json, the console summary, errors. */
 class AuditCommandTest {
-  private record Run(int code, String out, String err) {}
-
   private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    return new Run(cl.execute(args), out.toString(), err.toString());
+    return Run.of(args);
   }
 
   @Test

@@ -8,28 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.depthscope.core.SharedFixtures;
 import dev.depthscope.core.checkpoint.SafetensorsFile;
 import dev.depthscope.core.checkpoint.TensorInfo;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
 
 /** The {@code inspect} and {@code trace} commands on every fixture, and their errors. */
 class CommandsTest {
-  private record Run(int code, String out, String err) {}
-
   private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
+    return Run.of(args);
   }
 
   @ParameterizedTest

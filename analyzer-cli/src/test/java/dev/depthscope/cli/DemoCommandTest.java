@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.depthscope.core.analysis.AuditJson;
 import dev.depthscope.core.analysis.AuditResult;
+import dev.depthscope.reports.OfflineBrowser;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -13,7 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The shortened demo end to end: data, two trained models, two audits and one report. */
+/**
+ * The shortened demo end to end: data, two trained models, two audits and one report, which opens
+ * offline in a real browser with every chart decoded.
+ */
 class DemoCommandTest {
 
   @Test
@@ -47,6 +51,10 @@ class DemoCommandTest {
     String html = Files.readString(tmp.resolve("report.html"));
     assertTrue(html.contains("Pre-LN") && html.contains("LNS"), "both models in the report");
     assertTrue(html.contains("data:image/png;base64,"), "charts embedded");
+    try (OfflineBrowser browser = OfflineBrowser.start(tmp.resolve("browser"))) {
+      browser.open(tmp.resolve("report.html"), 5);
+      assertTrue(browser.bodyText().contains("LNS"), "the page shows both models");
+    }
     String o = out.toString();
     assertTrue(o.contains("Pre-LN") && o.contains("LNS") && o.contains("variance growth"), o);
     assertTrue(o.contains("report: "), o);

@@ -6,24 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonParser;
 import dev.depthscope.core.SharedFixtures;
 import dev.depthscope.core.config.ModelFamily;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Help, the family list, machine output and shell completion. */
 class ErgonomicsTest {
-  private record Run(int code, String out, String err) {}
-
   private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    return new Run(cl.execute(args), out.toString(), err.toString());
+    return Run.of(args);
   }
 
   @Test

@@ -6,27 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.depthscope.core.analysis.AuditJson;
 import dev.depthscope.core.analysis.AuditResult;
 import dev.depthscope.core.analysis.AuditSummary;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code depthscope report} and {@code depthscope compare} on small hand-made audits. */
 class ReportCommandsTest {
-  private record Run(int code, String out, String err) {}
-
   private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    return new Run(cl.execute(args), out.toString(), err.toString());
+    return Run.of(args);
   }
 
   /** A made-up audit of {@code layers} blocks whose variance grows by {@code growth} per layer. */
