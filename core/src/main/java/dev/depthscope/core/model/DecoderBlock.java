@@ -128,14 +128,14 @@ public final class DecoderBlock {
       k = rmsNorm(k, w.kNorm(), eps);
     }
     q = applyRope(q.transpose(0, 2, 1, 3), att);
-    k = applyRope(k.transpose(0, 2, 1, 3), att);
+    // The 1/sqrt(head_dim) factor goes on k (before the heads are repeated) rather than on the
+    // [B, H, T, T] scores: the same product, one pass over a tensor T/head_dim times smaller.
+    k = scale(applyRope(k.transpose(0, 2, 1, 3), att), (float) (1.0 / Math.sqrt(hd)));
     v = v.transpose(0, 2, 1, 3);
     k = repeatKv(k, heads / kvHeads);
     v = repeatKv(v, heads / kvHeads);
 
-    NDArray scores =
-        scale(q.matMul(k.transpose(0, 1, 3, 2)), (float) (1.0 / Math.sqrt(hd)))
-            .add(att.maskFor(c.slidingWindow(layer)));
+    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).add(att.maskFor(c.slidingWindow(layer)));
     NDArray probs = scores.softmax(-1);
     NDArray out = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * hd);
     return linear(out, w.o(), w.oBias());
