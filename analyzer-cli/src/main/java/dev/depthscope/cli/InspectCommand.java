@@ -42,6 +42,13 @@ final class InspectCommand implements Callable<Integer> {
       description = "Sequences per batch for the memory estimate (default: ${DEFAULT-VALUE}).")
   int batch;
 
+  @Option(
+      names = "--json",
+      description =
+          "Print the architecture (the parsed config), parameter counts, on-disk dtype and the"
+              + " memory estimate as JSON instead of the table.")
+  boolean json;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -55,6 +62,22 @@ final class InspectCommand implements Callable<Integer> {
     try (Checkpoint ckpt = Checkpoint.open(dir)) {
       long stored = ckpt.tensors().values().stream().mapToLong(t -> t.numel()).sum();
       MemoryEstimate mem = MemoryEstimate.of(c, batch, seqLen);
+      if (json) {
+        com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+        com.google.gson.Gson gson = dev.depthscope.core.analysis.AuditJson.gson();
+        o.addProperty("model", dir.toString());
+        o.add("config", gson.toJsonTree(c));
+        o.addProperty("parameters", c.parameterCount());
+        o.addProperty("active_parameters", c.activeParameterCount());
+        o.addProperty("stored_parameters", stored);
+        o.addProperty("dtype_on_disk", ckpt.dominantDtype().name());
+        o.addProperty("bytes_on_disk", ckpt.totalBytes());
+        o.addProperty("files", ckpt.files().size());
+        o.add("memory", gson.toJsonTree(mem));
+        out.println(gson.toJson(o));
+        out.flush();
+        return 0;
+      }
       row(out, "model", dir.toString());
       row(out, "architecture", c.architecture() + " (model_type " + c.modelType() + ")");
       row(out, "layers", Integer.toString(c.numLayers()));

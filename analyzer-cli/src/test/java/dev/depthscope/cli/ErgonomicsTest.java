@@ -54,6 +54,19 @@ class ErgonomicsTest {
   }
 
   @Test
+  void inspectJsonIsMachineReadable() {
+    Path dir = SharedFixtures.model("deepseek-v3-tiny-bf16");
+    Run r = run("inspect", dir.toString(), "--json");
+    assertEquals(0, r.code(), r.err());
+    var json = JsonParser.parseString(r.out()).getAsJsonObject();
+    assertEquals(4, json.getAsJsonObject("config").get("num_layers").getAsInt());
+    assertTrue(
+        json.get("active_parameters").getAsLong() < json.get("parameters").getAsLong(),
+        "a MoE model activates fewer parameters than it has");
+    assertEquals("BF16", json.get("dtype_on_disk").getAsString());
+  }
+
+  @Test
   void completionScriptIsGenerated() {
     Run r = run("generate-completion");
     assertEquals(0, r.code());
