@@ -32,9 +32,11 @@ import picocli.CommandLine.Spec;
     name = "audit",
     mixinStandardHelpOptions = true,
     description = {
+      "Measure each layer and the cost of removing it; write audit.json.",
+      "",
       "Audit every layer: output variance, angular distance and block influence between layers,",
       "the n-layers-ahead distance matrix, and the NLL (and multiple-choice accuracy) with each",
-      "block removed, with 95% bootstrap intervals. Writes DIR/audit.json atomically and prints",
+      "block removed, with 95%% bootstrap intervals. Writes DIR/audit.json atomically and prints",
       "a summary. Removing block l cannot change h_0..h_l, so the sweep reuses the baseline pass",
       "and costs L(L+1)/2 block evaluations per batch instead of L^2."
     },

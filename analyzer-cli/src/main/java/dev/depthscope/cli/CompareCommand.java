@@ -24,6 +24,8 @@ import picocli.CommandLine.Spec;
     name = "compare",
     mixinStandardHelpOptions = true,
     description = {
+      "Overlay several audits (and training curves) in one report.",
+      "",
       "Overlay several audits in one report: per-layer charts (on relative depth, layer / L, when",
       "the layer counts differ), the summaries side by side, and training loss curves from",
       "--curves. Writes DIR/report.html and the PNG charts."

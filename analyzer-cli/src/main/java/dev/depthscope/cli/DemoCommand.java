@@ -38,6 +38,8 @@ import picocli.CommandLine.Spec;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
+      "See the curse of depth and its cure in minutes (nothing to download).",
+      "",
       "Show the curse of depth and its cure on an embedded default, with nothing to download:",
       "1. generate a corpus in a seeded synthetic language (arithmetic, nested brackets,",
       "   agreement over distance, key lookup) and its word-level tokenizer;",

@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
     name = "inspect",
     mixinStandardHelpOptions = true,
     description = {
+      "Show a model's architecture, size, dtype, RoPE and memory needs.",
+      "",
       "Print a model's architecture, size, on-disk dtype, RoPE setup and the memory a float32",
       "forward pass needs; for mixtures of experts the experts, the router and the parameters",
       "active per token; for latent attention (DeepSeek) the MLA widths. Reads config.json and",

@@ -24,6 +24,8 @@ import picocli.CommandLine.Spec;
     name = "report",
     mixinStandardHelpOptions = true,
     description = {
+      "Rebuild the HTML report, charts and CSV of an audit.json.",
+      "",
       "Rebuild report.html (self-contained: charts embedded, no script, no network), the PNG",
       "charts and layers.csv from an audit.json. Files are written together or not at all."
     },

@@ -25,6 +25,8 @@ import picocli.CommandLine.Spec;
     name = "trace",
     mixinStandardHelpOptions = true,
     description = {
+      "Run a forward pass; save hidden states, token NLL and last logits.",
+      "",
       "Run a forward pass over token ids and write hidden_states (float32 [L+1, B, T, D]),",
       "token_nll (float32 [B, T-1], nats) and logits_last (float32 [B, V]) to a safetensors file.",
       "h_0 is the embedding output; h_l leaves block l-1, before the final norm.",

@@ -22,6 +22,8 @@ import picocli.CommandLine.Spec;
     name = "train",
     mixinStandardHelpOptions = true,
     description = {
+      "Train a small Llama-style model with a chosen norm scheme.",
+      "",
       "Train a small Llama-style decoder (float32, DJL autograd) with a norm scheme:",
       "pre (Pre-LN), lns (Pre-LN + LayerNorm Scaling 1/sqrt(i+1)), post (Post-LN),",
       "mix (Mix-LN: first floor(L/4) blocks Post-LN). Writes OUT/curves.json and OUT/model/.",

@@ -32,6 +32,8 @@ import picocli.CommandLine.Spec;
     name = "train-compare",
     mixinStandardHelpOptions = true,
     description = {
+      "Train one model per norm scheme, audit them and compare.",
+      "",
       "Train one model per norm scheme (same init, same data) into OUT/<scheme>/, audit each",
       "trained model on the eval batches (OUT/<scheme>/audit.json), and write OUT/comparison.json",
       "and a comparison report OUT/report.html (loss curves, variance and pruning side by side)."

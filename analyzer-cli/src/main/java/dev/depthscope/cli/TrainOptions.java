@@ -102,7 +102,7 @@ final class TrainOptions {
     @Option(
         names = "--eval-text",
         paramLabel = "FILE",
-        description = "Eval text (default: the last 10% of --text's tokens).")
+        description = "Eval text (default: the last 10%% of --text's tokens).")
     Path eval;
   }
 
