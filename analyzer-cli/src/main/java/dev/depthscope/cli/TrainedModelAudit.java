@@ -38,10 +38,7 @@ final class TrainedModelAudit {
               modelDir,
               new LayerAudit.Inputs("eval:" + eval.source(), rows, null),
               new LayerAudit.Options(
-                  0.01,
-                  rowsPerBatch,
-                  new PruningSweep.Settings(
-                      Long.MAX_VALUE, Path.of(System.getProperty("java.io.tmpdir")), p)));
+                  0.01, rowsPerBatch, PruningSweep.Settings.inMemory().withProgress(p)));
     }
     AuditJson.write(audit, modelDir.getParent().resolve("audit.json"));
     return audit;

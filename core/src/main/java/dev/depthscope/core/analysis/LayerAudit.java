@@ -328,10 +328,7 @@ public final class LayerAudit {
   /** The sweep settings with progress counted on from {@code done} of {@code total}. */
   private static PruningSweep.Settings offset(PruningSweep.Settings s, long done, long total) {
     PruningSweep.ProgressListener p = s.progress();
-    return new PruningSweep.Settings(
-        s.memoryBudget(),
-        s.spillDir(),
-        p == null ? null : (d, t) -> p.blockEvaluated(done + d, total));
+    return s.withProgress(p == null ? null : (d, t) -> p.blockEvaluated(done + d, total));
   }
 
   private static float[] slice(float[] nll, int row, int perRow) {

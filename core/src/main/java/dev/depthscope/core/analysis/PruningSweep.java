@@ -56,6 +56,11 @@ public final class PruningSweep {
     public static Settings inMemory() {
       return new Settings(Long.MAX_VALUE, Path.of(System.getProperty("java.io.tmpdir")), null);
     }
+
+    /** The same budget and spill directory, reporting to {@code listener}. */
+    public Settings withProgress(ProgressListener listener) {
+      return new Settings(memoryBudget, spillDir, listener);
+    }
   }
 
   /**
@@ -78,10 +83,7 @@ public final class PruningSweep {
   /** How many {@code [B, T, D]} states one head call may take: about 512 MB of logits a slice. */
   private static int statesPerHead(CausalLm lm, long[][] ids) {
     long tokens = (long) ids.length * ids[0].length;
-    long sliceRows =
-        Math.min(
-            lm.config().vocabSize(), CausalLm.HEAD_SLICE_BYTES / (4L * lm.config().hiddenSize()));
-    long perState = tokens * sliceRows * 4;
+    long perState = tokens * lm.headSliceRows() * 4;
     return (int) Math.max(1, Math.min(lm.config().numLayers() + 1, (512L << 20) / perState));
   }
 
@@ -166,7 +168,7 @@ public final class PruningSweep {
               System.arraycopy(ids, 0, stackedIds, k * ids.length, ids.length);
             }
             NDArray stacked = count == 1 ? states.get(0) : NDArrays.concat(states, 0);
-            float[] nll = lm.head(stacked, stackedIds).tokenNll();
+            float[] nll = lm.tokenNll(stacked, stackedIds);
             int per = ids.length * (ids[0].length - 1);
             for (int k = 0; k < count; k++) {
               float[] part = java.util.Arrays.copyOfRange(nll, k * per, (k + 1) * per);

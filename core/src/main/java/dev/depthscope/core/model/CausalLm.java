@@ -309,6 +309,24 @@ public final class CausalLm implements AutoCloseable {
    * Large vocabularies are processed in slices whose log-sum-exp is merged in float64.
    */
   public HeadOutput head(NDArray hLast, long[][] ids) {
+    return head(hLast, ids, true);
+  }
+
+  /**
+   * Only the next-token NLL of {@link #head}, {@code [B, T-1]} in nats: what a caller that scores
+   * many hidden states (the pruning sweep) needs, without extracting the last-position logits.
+   */
+  public float[] tokenNll(NDArray hLast, long[][] ids) {
+    return head(hLast, ids, false).tokenNll();
+  }
+
+  /** Vocabulary rows of the LM head processed at once: at most {@link #HEAD_SLICE_BYTES}. */
+  public int headSliceRows() {
+    return (int)
+        Math.max(1, Math.min(config.vocabSize(), HEAD_SLICE_BYTES / (4L * config.hiddenSize())));
+  }
+
+  private HeadOutput head(NDArray hLast, long[][] ids, boolean withLogitsLast) {
     int b = ids.length;
     int t = ids[0].length;
     int v = config.vocabSize();
@@ -329,8 +347,8 @@ public final class CausalLm implements AutoCloseable {
       double[] lseSum = new double[n];
       java.util.Arrays.fill(lseMax, Double.NEGATIVE_INFINITY);
       double[] targetLogit = new double[n];
-      float[] logitsLast = new float[b * v];
-      int slice = (int) Math.max(1, Math.min(v, HEAD_SLICE_BYTES / (d * 4)));
+      float[] logitsLast = withLogitsLast ? new float[b * v] : null;
+      int slice = headSliceRows();
       for (int start = 0; start < v; start += slice) {
         int len = Math.min(slice, v - start);
         try (NDManager s = sub.newSubManager()) {
@@ -363,7 +381,7 @@ public final class CausalLm implements AutoCloseable {
               targetLogit[i] = picked[i];
             }
           }
-          for (int r = 0; r < b; r++) {
+          for (int r = 0; withLogitsLast && r < b; r++) {
             float[] row =
                 logits
                     .get(new NDIndex("{}, :", r * t + t - 1))

@@ -26,7 +26,7 @@ public record MemoryEstimate(
     long embed = (long) c.vocabSize() * d;
     long head = embed;
     long block = (params - embed - (c.tieWordEmbeddings() ? 0 : head) - d) / c.numLayers();
-    long headSlice = Math.min(head, (256L << 20) / 4);
+    long headSlice = Math.min(head, CausalLm.HEAD_SLICE_BYTES / 4);
     // MLA heads are qk_head_dim wide (head_dim is only the RoPE part there).
     long q = (long) c.numHeads() * (c.mla() != null ? c.mla().qkHeadDim() : c.headDim());
     long kvExpanded = 2L * q; // k and v after grouped-query expansion
