@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The {@code inspect} and {@code trace} commands on every fixture, and their errors. */
@@ -22,16 +23,7 @@ class CommandsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "llama-tiny-bf16",
-        "llama-tiny-sharded-fp32",
-        "llama3-long-bf16",
-        "mistral-tiny-fp16-swa",
-        "qwen2-tiny-tied",
-        "qwen3-tiny-bf16",
-        "qwen3-realvocab-bf16"
-      })
+  @MethodSource("dev.depthscope.core.SharedFixtures#denseModels")
   void inspectAndTraceWorkOnEveryDenseFixture(String name, @TempDir Path tmp) throws Exception {
     Path dir = SharedFixtures.model(name);
     Run inspect = run("inspect", dir.toString());

@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.depthscope.core.analysis.AuditJson;
 import dev.depthscope.core.analysis.AuditResult;
 import dev.depthscope.reports.OfflineBrowser;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The shortened demo end to end: data, two trained models, two audits and one report, which opens
@@ -22,13 +19,8 @@ class DemoCommandTest {
 
   @Test
   void quickDemoTrainsAuditsAndReportsBothSchemes(@TempDir Path tmp) throws Exception {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute("demo", "--quick", "--quiet", "--out", tmp.toString());
-    assertEquals(0, code, err.toString());
+    Run r = Run.of("demo", "--quick", "--quiet", "--out", tmp.toString());
+    assertEquals(0, r.code(), r.err());
     for (String f :
         new String[] {
           "report.html",
@@ -55,7 +47,7 @@ class DemoCommandTest {
       browser.open(tmp.resolve("report.html"), 5);
       assertTrue(browser.bodyText().contains("LNS"), "the page shows both models");
     }
-    String o = out.toString();
+    String o = r.out();
     assertTrue(o.contains("Pre-LN") && o.contains("LNS") && o.contains("variance growth"), o);
     assertTrue(o.contains("report: "), o);
   }

@@ -50,6 +50,21 @@ public final class SharedFixtures {
     return path;
   }
 
+  /**
+   * The dense-family fixtures, for parameterized tests ({@code @MethodSource} naming this method),
+   * so that every test covering "each dense family" covers the same list.
+   */
+  public static java.util.stream.Stream<String> denseModels() {
+    return java.util.stream.Stream.of(
+        "llama-tiny-bf16",
+        "llama-tiny-sharded-fp32",
+        "llama3-long-bf16",
+        "mistral-tiny-fp16-swa",
+        "qwen2-tiny-tied",
+        "qwen3-tiny-bf16",
+        "qwen3-realvocab-bf16");
+  }
+
   /** A model checkpoint under {@code shared/fixtures/}, e.g. {@code llama-tiny-bf16}. */
   public static Path model(String name) {
     return fixture("fixtures/" + name);

@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every dense-family {@code config.json} in the shared fixtures parses, with the key fields equal
@@ -40,16 +40,7 @@ class FixtureConfigsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "llama-tiny-bf16",
-        "llama-tiny-sharded-fp32",
-        "llama3-long-bf16",
-        "mistral-tiny-fp16-swa",
-        "qwen2-tiny-tied",
-        "qwen3-tiny-bf16",
-        "qwen3-realvocab-bf16"
-      })
+  @MethodSource("dev.depthscope.core.SharedFixtures#denseModels")
   void fixtureConfigParsesWithFieldsEqualToTheJson(String name) throws IOException {
     Path dir = SharedFixtures.model(name);
     JsonObject j = json(dir);
@@ -98,16 +89,7 @@ class FixtureConfigsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "llama-tiny-bf16",
-        "llama-tiny-sharded-fp32",
-        "llama3-long-bf16",
-        "mistral-tiny-fp16-swa",
-        "qwen2-tiny-tied",
-        "qwen3-tiny-bf16",
-        "qwen3-realvocab-bf16"
-      })
+  @MethodSource("dev.depthscope.core.SharedFixtures#denseModels")
   void parameterCountEqualsTheTensorsInTheCheckpoint(String name) throws IOException {
     Path dir = SharedFixtures.model(name);
     long stored = 0;

@@ -9,7 +9,7 @@ import dev.depthscope.core.checkpoint.SafetensorsFile;
 import dev.depthscope.core.checkpoint.TensorInfo;
 import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Our forward pass equals transformers' on every dense-family fixture: hidden states within {@code
@@ -18,16 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DenseParityTest {
 
   @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "llama-tiny-bf16",
-        "llama-tiny-sharded-fp32",
-        "llama3-long-bf16",
-        "mistral-tiny-fp16-swa",
-        "qwen2-tiny-tied",
-        "qwen3-tiny-bf16",
-        "qwen3-realvocab-bf16"
-      })
+  @MethodSource("dev.depthscope.core.SharedFixtures#denseModels")
   void forwardMatchesTransformersReference(String name) {
     assertTraceMatchesReference(name);
   }
