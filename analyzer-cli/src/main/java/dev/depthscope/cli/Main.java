@@ -36,6 +36,12 @@ import picocli.CommandLine.Option;
       "Examples:",
       "  depthscope inspect ../shared/fixtures/llama-tiny-bf16",
       "  depthscope trace meta-llama/Llama-3.2-1B --token-ids ids.json --out trace.safetensors",
+      "  depthscope audit Qwen/Qwen3-0.6B --text eval.txt --quiet",
+      "  depthscope demo --quick --json",
+      "  source <(depthscope generate-completion)",
+      "",
+      "Output: results on stdout (one JSON object with --json); progress bars and logs on",
+      "stderr (no bars with --quiet or --json).",
       "",
       "Exit codes: 0 ok, 2 bad input or usage, 1 internal error."
     })
@@ -56,9 +62,20 @@ public final class Main implements Runnable {
   /** Builds the command line with our error handling (used by tests too). */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
+    footer(cl, "generate-completion", "  source <(depthscope generate-completion)   # bash or zsh");
+    footer(cl, "help", "  depthscope help audit");
     cl.setExecutionExceptionHandler(new ErrorHandler());
     cl.setParameterExceptionHandler(ErrorHandler::usageError);
     return cl;
+  }
+
+  /** Gives a built-in picocli subcommand an Examples footer like ours. */
+  private static void footer(CommandLine cl, String command, String example) {
+    cl.getSubcommands()
+        .get(command)
+        .getCommandSpec()
+        .usageMessage()
+        .footer("", "Examples:", example);
   }
 
   /** Runs the command and exits with its code. */
