@@ -1,5 +1,7 @@
 package dev.depthscope.cli;
 
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,7 +64,13 @@ public final class Main implements Runnable {
   /** Builds the command line with our error handling (used by tests too). */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
-    footer(cl, "generate-completion", "  source <(depthscope generate-completion)   # bash or zsh");
+    // The help texts are written for 100 columns; picocli's default of 80 broke their lines.
+    cl.setUsageHelpWidth(100);
+    footer(
+        cl,
+        "generate-completion",
+        "  source <(depthscope generate-completion)          # this shell (bash or zsh)",
+        "  depthscope generate-completion > ~/.depthscope-completion.bash");
     footer(cl, "help", "  depthscope help audit");
     cl.setExecutionExceptionHandler(new ErrorHandler());
     cl.setParameterExceptionHandler(ErrorHandler::usageError);
@@ -70,12 +78,14 @@ public final class Main implements Runnable {
   }
 
   /** Gives a built-in picocli subcommand an Examples footer like ours. */
-  private static void footer(CommandLine cl, String command, String example) {
+  private static void footer(CommandLine cl, String command, String... examples) {
+    List<String> lines = new ArrayList<>(List.of("", "Examples:"));
+    lines.addAll(List.of(examples));
     cl.getSubcommands()
         .get(command)
         .getCommandSpec()
         .usageMessage()
-        .footer("", "Examples:", example);
+        .footer(lines.toArray(String[]::new));
   }
 
   /** Runs the command and exits with its code. */
