@@ -20,9 +20,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code depthscope audit}: measures what each layer does and what removing it costs, and writes
@@ -46,7 +44,8 @@ import picocli.CommandLine.Spec;
       "  depthscope audit ../shared/trained/llama-24L-brown-pre --text ../shared/data/brown-eval.txt",
       "  depthscope audit Qwen/Qwen3-0.6B --text eval.txt --mc questions.jsonl --seq-len 1024",
       "  depthscope audit ../shared/fixtures/llama-tiny-bf16 \\",
-      "      --token-ids ../shared/fixtures/llama-tiny-bf16/reference/activations.safetensors"
+      "      --token-ids ../shared/fixtures/llama-tiny-bf16/reference/activations.safetensors",
+      "  depthscope audit Qwen/Qwen3-0.6B --text eval.txt --json --no-report > audit.json"
     })
 final class AuditCommand implements Callable<Integer> {
   @Mixin ModelArgument model;
@@ -141,20 +140,14 @@ final class AuditCommand implements Callable<Integer> {
               + " (faster for models that fit; refused when the estimate exceeds free RAM).")
   boolean resident;
 
-  @Option(names = "--quiet", description = "No progress bar.")
-  boolean quiet;
+  @Mixin OutputOptions output;
 
-  @Option(
-      names = "--json",
-      description = "Print audit.json on standard output instead of the summary (logs on stderr).")
-  boolean json;
+  @Mixin DeviceOption device;
 
   @Option(
       names = "--no-report",
       description = "Write only audit.json (no report.html, layers.csv or PNG charts).")
   boolean noReport;
-
-  @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws IOException {
@@ -166,18 +159,21 @@ final class AuditCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--batch must be positive, --seq-len at least 2, --threshold not negative");
     }
+    device.require();
     Path dir = model.resolve();
-    PrintWriter err = spec.commandLine().getErr();
-    PrintWriter o = spec.commandLine().getOut();
+    PrintWriter err = output.err();
+    PrintWriter o = output.out();
+    Progress progress = output.progress();
     long t0 = System.nanoTime();
     if (resident) {
       Residency.requireFits(dir);
     }
     try (CausalLm lm =
-        CausalLm.open(
+        ModelLoading.open(
             dir,
-            err::println,
-            resident ? CausalLm.Residency.RESIDENT : CausalLm.Residency.STREAMING)) {
+            resident ? CausalLm.Residency.RESIDENT : CausalLm.Residency.STREAMING,
+            progress,
+            err::println)) {
       long[][] rows = null;
       McItems items = null;
       List<String> sources = new ArrayList<>();
@@ -203,24 +199,22 @@ final class AuditCommand implements Callable<Integer> {
       }
       double loadSeconds = (System.nanoTime() - t0) / 1e9;
       LayerAudit.Inputs inputs = new LayerAudit.Inputs(String.join(" + ", sources), rows, items);
-      ConsoleProgress progress = new ConsoleProgress(err, "audit", !quiet);
       long budget = memoryBudget == null ? Sizes.defaultBudget() : Sizes.parse(memoryBudget);
       Path spill = spillDir != null ? spillDir : Path.of(System.getProperty("java.io.tmpdir"));
-      LayerAudit.Options options =
-          new LayerAudit.Options(
-              threshold, batch, new PruningSweep.Settings(budget, spill, progress));
-      if (!quiet) {
-        err.printf("memory budget for carried hidden states: %s%n", Sizes.human(budget));
+      output.status("memory budget for carried hidden states: %s", Sizes.human(budget));
+      output.status("auditing %s: %d layers on %s", dir, lm.config().numLayers(), inputs.source());
+      AuditResult result;
+      try (Progress.Bar bar = progress.sweep("audit")) {
+        LayerAudit.Options options =
+            new LayerAudit.Options(threshold, batch, new PruningSweep.Settings(budget, spill, bar));
+        result = LayerAudit.run(lm, dir, inputs, options);
       }
-      err.printf("auditing %s: %d layers on %s%n", dir, lm.config().numLayers(), inputs.source());
-      err.flush();
-      AuditResult result = LayerAudit.run(lm, dir, inputs, options);
       result.timings().put("load_seconds", loadSeconds);
       Path outDir = out != null ? out : Path.of("depthscope-audit", result.model().name());
       Path file = outDir.resolve("audit.json");
       AuditJson.write(result, file);
       Path report = noReport ? null : ReportWriter.single(result, outDir);
-      if (json) {
+      if (output.json) {
         o.println(AuditJson.gson().toJson(result));
       } else {
         new AuditConsoleSummary(result).print(o);

@@ -5,16 +5,14 @@ import dev.depthscope.core.analysis.AuditResult;
 import dev.depthscope.reports.LabeledAudit;
 import dev.depthscope.reports.ReportWriter;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code depthscope compare}: one report overlaying several audits (Pre-LN vs LNS, a base model vs
@@ -57,7 +55,7 @@ final class CompareCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory.")
   Path out;
 
-  @Spec CommandSpec spec;
+  @Mixin OutputOptions output;
 
   @Override
   public Integer call() throws IOException {
@@ -80,9 +78,7 @@ final class CompareCommand implements Callable<Integer> {
       }
     }
     Path html = ReportWriter.compareLabeled(labeled, ReportCommand.readCurves(curves), out);
-    PrintWriter o = spec.commandLine().getOut();
-    o.println("wrote " + html);
-    o.flush();
+    ReportCommand.print(output, html, out);
     return 0;
   }
 }

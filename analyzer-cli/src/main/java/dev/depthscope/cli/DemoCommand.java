@@ -24,9 +24,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code depthscope demo}: the curse of depth and its cure in a few minutes, with nothing to
@@ -47,7 +46,12 @@ import picocli.CommandLine.Spec;
       "3. audit both on held-out text and write DIR/report.html comparing them;",
       "4. print eval loss, variance growth and ineffective layers of each."
     },
-    footer = {"", "Example:", "  depthscope demo --out depthscope-demo"})
+    footer = {
+      "",
+      "Examples:",
+      "  depthscope demo --out depthscope-demo",
+      "  depthscope demo --quick --json > demo.json"
+    })
 final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--out",
@@ -69,16 +73,25 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "7", description = "Seed of data and init.")
   long seed;
 
-  @Option(names = "--quiet", description = "No progress bars.")
-  boolean quiet;
+  @Mixin OutputOptions output;
 
-  @Spec CommandSpec spec;
+  @Mixin DeviceOption device;
+
+  /**
+   * What {@code demo --json} prints.
+   *
+   * @param out the output directory
+   * @param report the comparison report
+   * @param seconds wall time of the whole demo
+   * @param runs the Pre-LN and the LNS model, trained and audited
+   */
+  record Summary(String out, String report, double seconds, List<TrainedRun> runs) {}
 
   @Override
   public Integer call() throws IOException {
+    device.require();
     long t0 = System.nanoTime();
-    PrintWriter err = spec.commandLine().getErr();
-    PrintWriter o = spec.commandLine().getOut();
+    Progress progress = output.progress();
     SyntheticLanguage lang = new SyntheticLanguage();
     int layers = quick ? 6 : 12;
     int seq = 64;
@@ -113,15 +126,10 @@ final class DemoCommand implements Callable<Integer> {
     TokenStream train = TokenStream.of(lang.stream(trainText), "demo train.txt");
     TokenStream eval = TokenStream.of(lang.stream(evalText), "demo eval.txt");
     ModelShape shape = new ModelShape(layers, 64, 4, 4, 176, lang.vocab().size());
-    err.printf(
-        Locale.ROOT,
+    output.status(
         "depthscope demo: %d sentences (%d tokens) of a synthetic language; two %d-layer models,"
-            + " %d steps each%n",
-        trainText.size(),
-        train.size(),
-        layers,
-        trainSteps);
-    err.flush();
+            + " %d steps each",
+        trainText.size(), train.size(), layers, trainSteps);
 
     List<LabeledAudit> audits = new ArrayList<>();
     List<TrainingCurves> curves = new ArrayList<>();
@@ -130,25 +138,32 @@ final class DemoCommand implements Callable<Integer> {
       TrainSpec runSpec =
           new TrainSpec(
               norm, false, null, shape, h, train, eval, data, out.resolve(norm.cliName()));
-      TrainProgress bar =
-          quiet ? null : new TrainProgress("train " + norm.cliName(), trainSteps, System.err);
       TrainResult r;
-      try {
-        r = Trainer.run(runSpec, bar == null ? (s, l, g, lr, tps) -> {} : bar);
-      } finally {
-        if (bar != null) {
-          bar.close();
-        }
+      try (Progress.Bar bar = progress.training("train " + norm.cliName(), trainSteps)) {
+        r = Trainer.run(runSpec, bar);
       }
       results.add(r);
-      AuditResult audit =
-          TrainedModelAudit.run(
-              r, eval, new ConsoleProgress(err, "audit " + norm.cliName(), !quiet));
+      AuditResult audit;
+      try (Progress.Bar bar = progress.sweep("audit " + norm.cliName())) {
+        audit = TrainedModelAudit.run(r, eval, bar);
+      }
       audits.add(new LabeledAudit(norm == Norm.PRE ? "Pre-LN" : "LNS", audit));
       curves.addAll(TrainingCurves.read(out.resolve(norm.cliName()).resolve("curves.json")));
     }
     Path report = ReportWriter.compareLabeled(audits, curves, out);
     double seconds = (System.nanoTime() - t0) / 1e9;
+    if (output.json) {
+      List<TrainedRun> runs = new ArrayList<>();
+      for (int i = 0; i < results.size(); i++) {
+        TrainResult r = results.get(i);
+        runs.add(
+            TrainedRun.audited(
+                r, r.modelDir().resolveSibling("audit.json"), audits.get(i).audit().summary()));
+      }
+      output.printJson(new Summary(out.toString(), report.toString(), seconds, runs));
+      return 0;
+    }
+    PrintWriter o = output.out();
     o.println();
     o.printf(
         Locale.ROOT,

@@ -12,9 +12,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code depthscope inspect MODEL}: what the model is and what a forward pass will cost. */
 @Command(
@@ -28,7 +26,12 @@ import picocli.CommandLine.Spec;
       "active per token; for latent attention (DeepSeek) the MLA widths. Reads config.json and",
       "the safetensors headers only (fast)."
     },
-    footer = {"", "Example:", "  depthscope inspect ../shared/fixtures/mistral-tiny-fp16-swa"})
+    footer = {
+      "",
+      "Examples:",
+      "  depthscope inspect ../shared/fixtures/mistral-tiny-fp16-swa",
+      "  depthscope inspect Qwen/Qwen3-0.6B --seq-len 4096 --batch 2 --json"
+    })
 final class InspectCommand implements Callable<Integer> {
   @Mixin ModelArgument model;
 
@@ -44,14 +47,7 @@ final class InspectCommand implements Callable<Integer> {
       description = "Sequences per batch for the memory estimate (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(
-      names = "--json",
-      description =
-          "Print the architecture (the parsed config), parameter counts, on-disk dtype and the"
-              + " memory estimate as JSON instead of the table.")
-  boolean json;
-
-  @Spec CommandSpec spec;
+  @Mixin OutputOptions output;
 
   @Override
   public Integer call() {
@@ -60,11 +56,11 @@ final class InspectCommand implements Callable<Integer> {
     }
     Path dir = model.resolve();
     ModelConfig c = ModelConfig.load(dir);
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = output.out();
     try (Checkpoint ckpt = Checkpoint.open(dir)) {
       long stored = ckpt.tensors().values().stream().mapToLong(t -> t.numel()).sum();
       MemoryEstimate mem = MemoryEstimate.of(c, batch, seqLen);
-      if (json) {
+      if (output.json) {
         com.google.gson.JsonObject o = new com.google.gson.JsonObject();
         com.google.gson.Gson gson = dev.depthscope.core.analysis.AuditJson.gson();
         o.addProperty("model", dir.toString());

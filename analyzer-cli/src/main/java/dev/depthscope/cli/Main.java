@@ -1,5 +1,7 @@
 package dev.depthscope.cli;
 
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,6 +38,12 @@ import picocli.CommandLine.Option;
       "Examples:",
       "  depthscope inspect ../shared/fixtures/llama-tiny-bf16",
       "  depthscope trace meta-llama/Llama-3.2-1B --token-ids ids.json --out trace.safetensors",
+      "  depthscope audit Qwen/Qwen3-0.6B --text eval.txt --quiet",
+      "  depthscope demo --quick --json",
+      "  source <(depthscope generate-completion)",
+      "",
+      "Output: results on stdout (one JSON object with --json); progress bars and logs on",
+      "stderr (no bars with --quiet or --json).",
       "",
       "Exit codes: 0 ok, 2 bad input or usage, 1 internal error."
     })
@@ -56,9 +64,28 @@ public final class Main implements Runnable {
   /** Builds the command line with our error handling (used by tests too). */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
+    // The help texts are written for 100 columns; picocli's default of 80 broke their lines.
+    cl.setUsageHelpWidth(100);
+    footer(
+        cl,
+        "generate-completion",
+        "  source <(depthscope generate-completion)          # this shell (bash or zsh)",
+        "  depthscope generate-completion > ~/.depthscope-completion.bash");
+    footer(cl, "help", "  depthscope help audit");
     cl.setExecutionExceptionHandler(new ErrorHandler());
     cl.setParameterExceptionHandler(ErrorHandler::usageError);
     return cl;
+  }
+
+  /** Gives a built-in picocli subcommand an Examples footer like ours. */
+  private static void footer(CommandLine cl, String command, String... examples) {
+    List<String> lines = new ArrayList<>(List.of("", "Examples:"));
+    lines.addAll(List.of(examples));
+    cl.getSubcommands()
+        .get(command)
+        .getCommandSpec()
+        .usageMessage()
+        .footer(lines.toArray(String[]::new));
   }
 
   /** Runs the command and exits with its code. */

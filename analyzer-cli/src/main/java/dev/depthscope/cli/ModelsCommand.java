@@ -1,16 +1,18 @@
 package dev.depthscope.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
 
 /** {@code depthscope models}: the supported families and the config keys each one reads. */
 @Command(
     name = "models",
     mixinStandardHelpOptions = true,
-    description = "List the supported model families (config.json model_type) and their keys.")
+    description = "List the supported model families (config.json model_type) and their keys.",
+    footer = {"", "Examples:", "  depthscope models", "  depthscope models --json"})
 final class ModelsCommand implements Callable<Integer> {
   private static final String[][] FAMILIES = {
     {
@@ -48,21 +50,62 @@ final class ModelsCommand implements Callable<Integer> {
     },
   };
 
-  @Spec CommandSpec spec;
+  /** Keys every family reads. */
+  private static final List<String> COMMON_KEYS =
+      List.of(
+          "vocab_size",
+          "hidden_size",
+          "intermediate_size",
+          "num_hidden_layers",
+          "num_attention_heads",
+          "num_key_value_heads",
+          "rms_norm_eps",
+          "max_position_embeddings",
+          "bos_token_id",
+          "eos_token_id",
+          "torch_dtype/dtype");
+
+  private static final String CHECKPOINTS =
+      "safetensors (single or sharded), F32, F16 or BF16; computed in float32";
+
+  /**
+   * One supported family in {@code models --json}.
+   *
+   * @param modelType config.json's model_type
+   * @param examples model names of the family
+   * @param configKeys the family-specific config keys read, as a sentence
+   */
+  record Family(String modelType, String examples, String configKeys) {}
+
+  /**
+   * What {@code models --json} prints.
+   *
+   * @param families the supported families
+   * @param commonKeys the config keys every family reads
+   * @param checkpoints the checkpoint formats and dtypes that load
+   */
+  record Listing(List<Family> families, List<String> commonKeys, String checkpoints) {}
+
+  @Mixin OutputOptions output;
 
   @Override
   public Integer call() {
-    PrintWriter o = spec.commandLine().getOut();
+    if (output.json) {
+      List<Family> families = new ArrayList<>();
+      for (String[] f : FAMILIES) {
+        families.add(new Family(f[0], f[1], f[2]));
+      }
+      output.printJson(new Listing(families, COMMON_KEYS, CHECKPOINTS));
+      return 0;
+    }
+    PrintWriter o = output.out();
     o.printf("%-12s %-20s %s%n", "model_type", "examples", "family-specific config keys");
     for (String[] f : FAMILIES) {
       o.printf("%-12s %-20s %s%n", f[0], f[1], f[2]);
     }
     o.println();
-    o.println("Every family also reads: vocab_size, hidden_size, intermediate_size,");
-    o.println("num_hidden_layers, num_attention_heads, num_key_value_heads, rms_norm_eps,");
-    o.println("max_position_embeddings, bos_token_id, eos_token_id, torch_dtype/dtype.");
-    o.println(
-        "Checkpoints: safetensors (single or sharded), F32, F16 or BF16; computed in float32.");
+    o.println("Every family also reads: " + String.join(", ", COMMON_KEYS) + ".");
+    o.println("Checkpoints: " + CHECKPOINTS + ".");
     o.flush();
     return 0;
   }

@@ -11,10 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code depthscope report}: rebuilds the HTML report, the PNG charts and {@code layers.csv} of an
@@ -52,17 +51,34 @@ final class ReportCommand implements Callable<Integer> {
       description = "Training curves (curves.json) to chart in the report as well.")
   List<Path> curves = new ArrayList<>();
 
-  @Spec CommandSpec spec;
+  @Mixin OutputOptions output;
+
+  /**
+   * What {@code report --json} and {@code compare --json} print.
+   *
+   * @param report the HTML report written
+   * @param out the folder holding it, the PNG charts and (for one audit) layers.csv
+   */
+  record Written(String report, String out) {}
 
   @Override
   public Integer call() throws IOException {
     AuditResult a = AuditJson.read(audit);
     Path dir = out != null ? out : audit.toAbsolutePath().getParent();
     Path html = ReportWriter.single(a, readCurves(curves), dir);
-    PrintWriter o = spec.commandLine().getOut();
+    print(output, html, dir);
+    return 0;
+  }
+
+  /** Prints where the report went: one line, or {@link Written} with {@code --json}. */
+  static void print(OutputOptions output, Path html, Path dir) {
+    if (output.json) {
+      output.printJson(new Written(html.toString(), dir.toString()));
+      return;
+    }
+    PrintWriter o = output.out();
     o.println("wrote " + html);
     o.flush();
-    return 0;
   }
 
   static List<TrainingCurves> readCurves(List<Path> files) throws IOException {

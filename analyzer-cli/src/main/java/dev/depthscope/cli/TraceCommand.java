@@ -13,9 +13,7 @@ import java.util.LongSummaryStatistics;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code depthscope trace}: one forward pass over given token ids, saving every hidden state, the
@@ -39,10 +37,11 @@ import picocli.CommandLine.Spec;
       "Token ids: a JSON array of equally long arrays of ints ([[1, 2, 3], [4, 5, 6]]), or a",
       "safetensors file with an integer tensor input_ids [B, T]. Rows are used exactly as given.",
       "",
-      "Example:",
+      "Examples:",
       "  depthscope trace ../shared/fixtures/qwen3-tiny-bf16 \\",
       "      --token-ids ../shared/fixtures/qwen3-tiny-bf16/reference/activations.safetensors \\",
-      "      --out trace.safetensors"
+      "      --out trace.safetensors",
+      "  depthscope trace meta-llama/Llama-3.2-1B --token-ids ids.json --out t.safetensors --json"
     })
 final class TraceCommand implements Callable<Integer> {
   @Mixin ModelArgument model;
@@ -61,36 +60,78 @@ final class TraceCommand implements Callable<Integer> {
       description = "Output file; written atomically (temporary file, then a move).")
   Path out;
 
-  @Spec CommandSpec spec;
+  @Mixin OutputOptions output;
+
+  @Mixin DeviceOption device;
+
+  /**
+   * What {@code trace --json} prints.
+   *
+   * @param output the safetensors file written
+   * @param model the model directory
+   * @param layers blocks traced
+   * @param sequences rows of token ids
+   * @param seqLen tokens per row
+   * @param predictedTokens positions with a next-token NLL
+   * @param meanNll mean next-token NLL in nats
+   * @param perplexity exp(meanNll)
+   * @param seconds wall time of loading and the pass
+   * @param expertLoad tokens per expert per layer (null rows for dense layers), or null
+   */
+  record Summary(
+      String output,
+      String model,
+      int layers,
+      int sequences,
+      int seqLen,
+      int predictedTokens,
+      double meanNll,
+      double perplexity,
+      double seconds,
+      long[][] expertLoad) {}
 
   @Override
   public Integer call() throws IOException {
+    device.require();
     Path dir = model.resolve();
     long[][] ids = TokenIdsFile.read(tokenIds);
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter err = output.err();
     long t0 = System.nanoTime();
-    try (CausalLm lm = CausalLm.open(dir)) {
+    try (CausalLm lm =
+        ModelLoading.open(dir, CausalLm.Residency.RESIDENT, output.progress(), err::println)) {
       lm.validateIds(ids);
-      err.printf(
-          Locale.ROOT,
-          "tracing %d x %d tokens through %d layers of %s%n",
-          ids.length,
-          ids[0].length,
-          lm.config().numLayers(),
-          dir);
-      err.flush();
+      output.status(
+          "tracing %d x %d tokens through %d layers of %s",
+          ids.length, ids[0].length, lm.config().numLayers(), dir);
       Trace trace = lm.trace(ids);
       long t1 = System.nanoTime();
       write(trace, ids);
-      PrintWriter o = spec.commandLine().getOut();
+      boolean moe = expertLoadTensor(trace) != null;
+      Summary s =
+          new Summary(
+              out.toString(),
+              dir.toString(),
+              trace.layers(),
+              trace.batch(),
+              trace.seqLen(),
+              trace.tokenNll().length,
+              trace.meanNll(),
+              Math.exp(trace.meanNll()),
+              (t1 - t0) / 1e9,
+              moe ? trace.expertLoad() : null);
+      if (output.json) {
+        output.printJson(s);
+        return 0;
+      }
+      PrintWriter o = output.out();
       o.printf(
           Locale.ROOT,
           "wrote %s: mean NLL %.4f nats (perplexity %.2f) over %d predicted tokens; %.2f s%n",
           out,
-          trace.meanNll(),
-          Math.exp(trace.meanNll()),
-          trace.tokenNll().length,
-          (t1 - t0) / 1e9);
+          s.meanNll(),
+          s.perplexity(),
+          s.predictedTokens(),
+          s.seconds());
       printExpertLoad(o, trace);
       o.flush();
     }

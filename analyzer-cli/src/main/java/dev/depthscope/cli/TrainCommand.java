@@ -4,15 +4,12 @@ import dev.depthscope.trainer.train.Norm;
 import dev.depthscope.trainer.train.TrainResult;
 import dev.depthscope.trainer.train.Trainer;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code depthscope train}: trains one small Llama-style model with a chosen norm scheme and
@@ -31,10 +28,15 @@ import picocli.CommandLine.Spec;
     },
     footer = {
       "",
-      "Example (the parity-6L reference run):",
-      "  depthscope train --norm lns --init ../shared/trainer-reference/parity-6L/init \\",
+      "Examples:",
+      "  # the parity-6L reference run",
+      "  depthscope train --norm lns \\",
+      "      --init ../shared/trainer-reference/parity-6L/init \\",
       "      --train-tokens ../shared/data/brown-bpe-4096/brown-train.u16 \\",
-      "      --eval-tokens ../shared/data/brown-bpe-4096/brown-eval.u16 --out runs/lns"
+      "      --eval-tokens ../shared/data/brown-bpe-4096/brown-eval.u16 --out runs/lns",
+      "  # a 12-layer model from text, machine-readable result on stdout",
+      "  depthscope train --norm pre --layers 12 --text train.txt --tokenizer tok/ \\",
+      "      --out runs/pre12 --json"
     })
 final class TrainCommand implements Callable<Integer> {
   @Option(
@@ -45,19 +47,25 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin TrainOptions options;
 
-  @Spec CommandSpec spec;
+  @Mixin OutputOptions output;
+
+  @Mixin DeviceOption device;
 
   @Override
   public Integer call() throws IOException {
+    device.require();
     Norm n = Norm.parse(norm);
     var trainSpec = options.spec(n, options.out);
-    PrintStream err = System.err;
     TrainResult r;
-    try (TrainProgress bar =
-        new TrainProgress("train " + n.cliName(), trainSpec.hyperparameters().steps(), err)) {
+    try (Progress.Bar bar =
+        output.progress().training("train " + n.cliName(), trainSpec.hyperparameters().steps())) {
       r = Trainer.run(trainSpec, bar);
     }
-    PrintWriter out = spec.commandLine().getOut();
+    if (output.json) {
+      output.printJson(TrainedRun.of(r));
+      return 0;
+    }
+    PrintWriter out = output.out();
     out.printf(
         Locale.ROOT,
         "%s: final eval loss %.4f, %.0f tokens/s, %d parameters; model in %s%n",

@@ -20,9 +20,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code depthscope train-compare}: one training run per norm scheme from the same init and data,
@@ -40,11 +38,13 @@ import picocli.CommandLine.Spec;
     },
     footer = {
       "",
-      "Example:",
+      "Examples:",
       "  depthscope train-compare --norms pre,lns,post,mix \\",
       "      --init ../shared/trainer-reference/parity-6L/init \\",
       "      --train-tokens ../shared/data/brown-bpe-4096/brown-train.u16 \\",
-      "      --eval-tokens ../shared/data/brown-bpe-4096/brown-eval.u16 --out runs/compare"
+      "      --eval-tokens ../shared/data/brown-bpe-4096/brown-eval.u16 --out runs/compare",
+      "  depthscope train-compare --norms pre,lns --text train.txt --tokenizer tok/ \\",
+      "      --out runs/cmp --quiet"
     })
 final class TrainCompareCommand implements Callable<Integer> {
   @Option(
@@ -56,16 +56,30 @@ final class TrainCompareCommand implements Callable<Integer> {
 
   @Mixin TrainOptions options;
 
-  @Spec CommandSpec spec;
+  @Mixin OutputOptions output;
+
+  @Mixin DeviceOption device;
+
+  /**
+   * What {@code train-compare --json} prints.
+   *
+   * @param out the output directory
+   * @param comparison {@code comparison.json}
+   * @param report the comparison report
+   * @param runs every trained and audited model, in {@code --norms} order
+   */
+  record Summary(String out, String comparison, String report, List<TrainedRun> runs) {}
 
   @Override
   public Integer call() throws IOException {
+    device.require();
     List<Norm> parsed = new ArrayList<>();
     for (String n : norms) {
       parsed.add(Norm.parse(n));
     }
     var base = options.spec(parsed.get(0), options.out);
-    Map<Norm, TrainProgress> bars = new IdentityHashMap<>();
+    Progress progress = output.progress();
+    Map<Norm, Progress.Bar> bars = new IdentityHashMap<>();
     List<TrainResult> results;
     List<LabeledAudit> audits = new ArrayList<>();
     List<TrainingCurves> curves = new ArrayList<>();
@@ -78,28 +92,40 @@ final class TrainCompareCommand implements Callable<Integer> {
                   bars.computeIfAbsent(
                       n,
                       k ->
-                          new TrainProgress(
-                              "train " + k.cliName(), base.hyperparameters().steps(), System.err)),
+                          progress.training(
+                              "train " + k.cliName(), base.hyperparameters().steps())),
               result -> {
-                TrainProgress bar = bars.get(result.norm());
+                Progress.Bar bar = bars.get(result.norm());
                 if (bar != null) {
                   bar.close();
                 }
-                AuditResult audit =
-                    TrainedModelAudit.run(
-                        result,
-                        base.eval(),
-                        new ConsoleProgress(
-                            spec.commandLine().getErr(), "audit " + result.norm().cliName(), true));
+                AuditResult audit;
+                try (Progress.Bar sweep = progress.sweep("audit " + result.norm().cliName())) {
+                  audit = TrainedModelAudit.run(result, base.eval(), sweep);
+                }
                 audits.add(new LabeledAudit(result.norm().cliName(), audit));
                 curves.addAll(
                     TrainingCurves.read(result.modelDir().getParent().resolve("curves.json")));
                 return AuditJson.gson().toJsonTree(audit.summary()).getAsJsonObject();
               });
     } finally {
-      bars.values().forEach(TrainProgress::close);
+      bars.values().forEach(Progress.Bar::close);
     }
-    PrintWriter out = spec.commandLine().getOut();
+    Path report = ReportWriter.compareLabeled(audits, curves, options.out);
+    Path comparison = options.out.resolve("comparison.json");
+    if (output.json) {
+      List<TrainedRun> runs = new ArrayList<>();
+      for (int i = 0; i < results.size(); i++) {
+        TrainResult r = results.get(i);
+        runs.add(
+            TrainedRun.audited(
+                r, r.modelDir().resolveSibling("audit.json"), audits.get(i).audit().summary()));
+      }
+      output.printJson(
+          new Summary(options.out.toString(), comparison.toString(), report.toString(), runs));
+      return 0;
+    }
+    PrintWriter out = output.out();
     for (TrainResult r : results) {
       out.printf(
           Locale.ROOT,
@@ -109,7 +135,6 @@ final class TrainCompareCommand implements Callable<Integer> {
           r.tokensPerSecond(),
           r.modelDir());
     }
-    Path report = ReportWriter.compareLabeled(audits, curves, options.out);
     for (LabeledAudit a : audits) {
       AuditSummary s = a.audit().summary();
       out.printf(
@@ -120,7 +145,7 @@ final class TrainCompareCommand implements Callable<Integer> {
           s.ineffectiveLayers().size(),
           a.audit().model().layers());
     }
-    out.printf(Locale.ROOT, "comparison: %s%n", options.out.resolve("comparison.json"));
+    out.printf(Locale.ROOT, "comparison: %s%n", comparison);
     out.printf(Locale.ROOT, "report: %s%n", report);
     out.flush();
     return 0;

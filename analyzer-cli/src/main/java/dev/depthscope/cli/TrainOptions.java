@@ -79,8 +79,9 @@ final class TrainOptions {
 
     @Option(
         names = "--token-width",
+        defaultValue = "2",
         description = "Bytes per token id: 2 (uint16) or 4 (uint32); default ${DEFAULT-VALUE}.")
-    int width = 2;
+    int width;
   }
 
   /** Raw text tokenized on the fly. */

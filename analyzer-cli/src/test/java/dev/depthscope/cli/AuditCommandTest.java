@@ -110,6 +110,43 @@ class AuditCommandTest {
   }
 
   @Test
+  void auditShowsASweepBarWithEtaUnlessQuietOrJson(@TempDir Path tmp) {
+    Path dir = SharedFixtures.model("qwen3-tiny-bf16");
+    String ids = dir.resolve("reference/activations.safetensors").toString();
+    String out = tmp.toString();
+    Run loud = run("audit", dir.toString(), "--token-ids", ids, "--no-report", "--out", out);
+    assertEquals(0, loud.code(), loud.err());
+    assertTrue(loud.err().contains("audit 100% [") && loud.err().contains("blocks ("), loud.err());
+    assertTrue(loud.err().contains("auditing "), loud.err());
+    Run quiet =
+        run("audit", dir.toString(), "--token-ids", ids, "--no-report", "--out", out, "--quiet");
+    assertEquals(0, quiet.code(), quiet.err());
+    assertEquals("", quiet.err(), "--quiet: nothing on stderr");
+    Run json =
+        run("audit", dir.toString(), "--token-ids", ids, "--no-report", "--out", out, "--json");
+    assertEquals(0, json.code(), json.err());
+    assertFalse(json.err().contains("%"), "no bar with --json: " + json.err());
+  }
+
+  @Test
+  void residentAuditLoadsBehindALoadBar(@TempDir Path tmp) {
+    Path dir = SharedFixtures.model("qwen3-tiny-bf16");
+    String ids = dir.resolve("reference/activations.safetensors").toString();
+    Run r =
+        run(
+            "audit",
+            dir.toString(),
+            "--token-ids",
+            ids,
+            "--resident",
+            "--no-report",
+            "--out",
+            tmp.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.err().contains("load 100% [") && r.err().contains("4/4 blocks"), r.err());
+  }
+
+  @Test
   void withoutAnEvalSourceTheErrorSaysWhatToPass(@TempDir Path tmp) {
     Path dir = SharedFixtures.model("qwen3-tiny-bf16");
     Run r = run("audit", dir.toString(), "--out", tmp.toString());

@@ -111,6 +111,50 @@ class CommandsTest {
   }
 
   @Test
+  void traceJsonPrintsTheSummaryAndTheOutputFile(@TempDir Path tmp) throws Exception {
+    Path dir = SharedFixtures.model("qwen3-moe-tiny-bf16");
+    Path ids = Files.writeString(tmp.resolve("ids.json"), "[[0, 5, 9, 200], [0, 7, 7, 3]]");
+    Path out = tmp.resolve("t.safetensors");
+    Run r =
+        run(
+            "trace",
+            dir.toString(),
+            "--token-ids",
+            ids.toString(),
+            "--out",
+            out.toString(),
+            "--json");
+    assertEquals(0, r.code(), r.err());
+    com.google.gson.JsonObject o =
+        com.google.gson.JsonParser.parseString(r.out()).getAsJsonObject();
+    assertEquals(out.toString(), o.get("output").getAsString());
+    assertEquals(2, o.get("sequences").getAsInt());
+    assertEquals(4, o.get("seq_len").getAsInt());
+    assertEquals(6, o.get("predicted_tokens").getAsInt());
+    double nll = o.get("mean_nll").getAsDouble();
+    assertEquals(Math.exp(nll), o.get("perplexity").getAsDouble(), 1e-9 * Math.exp(nll));
+    int layers = o.get("layers").getAsInt();
+    assertEquals(layers, o.getAsJsonArray("expert_load").size(), "a MoE model: load per layer");
+    assertTrue(Files.isRegularFile(out));
+    assertFalse(r.err().contains("load 100%"), "no progress bar with --json: " + r.err());
+  }
+
+  @Test
+  void traceShowsALoadingBarUnlessQuiet(@TempDir Path tmp) throws Exception {
+    Path dir = SharedFixtures.model("llama-tiny-bf16");
+    Path ids = Files.writeString(tmp.resolve("ids.json"), "[[0, 5, 9, 200]]");
+    String out = tmp.resolve("t.safetensors").toString();
+    Run loud = run("trace", dir.toString(), "--token-ids", ids.toString(), "--out", out);
+    assertEquals(0, loud.code(), loud.err());
+    assertTrue(loud.err().contains("load 100%") && loud.err().contains("blocks"), loud.err());
+    Run quiet =
+        run("trace", dir.toString(), "--token-ids", ids.toString(), "--out", out, "--quiet");
+    assertEquals(0, quiet.code(), quiet.err());
+    assertEquals("", quiet.err(), "--quiet: nothing on stderr");
+    assertTrue(quiet.out().contains("mean NLL"), quiet.out());
+  }
+
+  @Test
   void traceReadsJsonTokenIds(@TempDir Path tmp) throws Exception {
     Path dir = SharedFixtures.model("llama-tiny-bf16");
     Path ids = Files.writeString(tmp.resolve("ids.json"), "[[0, 5, 9, 200], [0, 7, 7, 3]]");

@@ -1,8 +1,12 @@
 package dev.depthscope.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.depthscope.core.analysis.AuditJson;
 import dev.depthscope.core.analysis.AuditResult;
 import dev.depthscope.reports.OfflineBrowser;
@@ -50,5 +54,25 @@ class DemoCommandTest {
     String o = r.out();
     assertTrue(o.contains("Pre-LN") && o.contains("LNS") && o.contains("variance growth"), o);
     assertTrue(o.contains("report: "), o);
+  }
+
+  @Test
+  void demoJsonPrintsBothRunsWithTheirAudits(@TempDir Path tmp) throws Exception {
+    Run r = Run.of("demo", "--quick", "--steps", "2", "--json", "--out", tmp.toString());
+    assertEquals(0, r.code(), r.err());
+    JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+    assertEquals(tmp.resolve("report.html").toString(), o.get("report").getAsString());
+    assertTrue(o.get("seconds").getAsDouble() > 0);
+    JsonArray runs = o.getAsJsonArray("runs");
+    assertEquals(2, runs.size());
+    assertEquals("pre", runs.get(0).getAsJsonObject().get("norm").getAsString());
+    assertEquals("lns", runs.get(1).getAsJsonObject().get("norm").getAsString());
+    for (var run : runs) {
+      JsonObject x = run.getAsJsonObject();
+      assertEquals(2, x.get("steps").getAsInt());
+      assertTrue(Files.isRegularFile(Path.of(x.get("audit").getAsString())), x.toString());
+      assertTrue(x.getAsJsonObject("audit_summary").has("ineffective_layers"), x.toString());
+    }
+    assertFalse(r.err().contains("steps ("), "no progress bars with --json: " + r.err());
   }
 }

@@ -1,14 +1,17 @@
 package dev.depthscope.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonParser;
 import dev.depthscope.core.SharedFixtures;
 import dev.depthscope.core.config.ModelFamily;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** Help, the family list, machine output and shell completion. */
 class ErgonomicsTest {
@@ -26,11 +29,59 @@ class ErgonomicsTest {
   }
 
   @Test
-  void everyCommandHasHelpWithAnExample() {
-    for (String c :
-        new String[] {
-          "inspect", "trace", "audit", "report", "compare", "train", "train-compare", "demo"
-        }) {
+  void modelsJsonListsEverySupportedFamily() {
+    Run r = run("models", "--json");
+    assertEquals(0, r.code(), r.err());
+    var json = JsonParser.parseString(r.out()).getAsJsonObject();
+    java.util.Set<String> listed = new java.util.HashSet<>();
+    for (var f : json.getAsJsonArray("families")) {
+      listed.add(f.getAsJsonObject().get("model_type").getAsString());
+      assertTrue(f.getAsJsonObject().has("config_keys"), f.toString());
+    }
+    assertEquals(new java.util.HashSet<>(ModelFamily.supportedTypes()), listed);
+    assertTrue(json.getAsJsonArray("common_keys").size() > 5, r.out());
+  }
+
+  /** Every visible command but the built-in helpers. */
+  private static final List<String> RESULT_COMMANDS =
+      List.of(
+          "inspect",
+          "trace",
+          "audit",
+          "report",
+          "compare",
+          "train",
+          "train-compare",
+          "demo",
+          "models");
+
+  @Test
+  void everyCommandWithAResultTakesQuietAndJsonAndModelRunnersTakeDevice() {
+    CommandLine cl = Main.commandLine();
+    java.util.Set<String> visible = new java.util.TreeSet<>();
+    cl.getSubcommands()
+        .forEach(
+            (name, sub) -> {
+              if (!sub.getCommandSpec().usageMessage().hidden()) {
+                visible.add(name);
+              }
+            });
+    visible.removeAll(List.of("help", "generate-completion"));
+    assertEquals(new java.util.TreeSet<>(RESULT_COMMANDS), visible, "a new command? list it");
+    List<String> runModels = List.of("trace", "audit", "train", "train-compare", "demo");
+    for (String c : RESULT_COMMANDS) {
+      var spec = cl.getSubcommands().get(c).getCommandSpec();
+      assertNotNull(spec.findOption("--json"), c);
+      assertNotNull(spec.findOption("--quiet"), c);
+      assertEquals(runModels.contains(c), spec.findOption("--device") != null, c);
+    }
+  }
+
+  @Test
+  void everyCommandHasHelpWithExamples() {
+    List<String> all = new java.util.ArrayList<>(RESULT_COMMANDS);
+    all.addAll(List.of("generate-completion", "help"));
+    for (String c : all) {
       java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
       java.io.PrintStream saved = System.err;
       Run r;
@@ -42,7 +93,8 @@ class ErgonomicsTest {
         System.setErr(saved);
       }
       assertEquals(0, r.code(), c);
-      assertTrue(r.out().contains("Example"), c + " help has no example: " + r.out());
+      assertTrue(r.out().contains("Examples:"), c + " help has no examples: " + r.out());
+      assertTrue(r.out().contains("  depthscope "), c + " help has no example: " + r.out());
       assertTrue(!stderr.toString().contains("WARN"), c + " help text: " + stderr);
     }
   }
@@ -57,7 +109,6 @@ class ErgonomicsTest {
             "--token-ids",
             dir.resolve("reference/activations.safetensors").toString(),
             "--json",
-            "--quiet",
             "--no-report",
             "--out",
             tmp.toString());

@@ -3,6 +3,8 @@ package dev.depthscope.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.depthscope.core.analysis.AuditJson;
 import dev.depthscope.core.analysis.AuditResult;
 import dev.depthscope.core.analysis.AuditSummary;
@@ -114,6 +116,24 @@ class ReportCommandsTest {
     assertTrue(page.contains("Pre-LN") && page.contains("LNS"));
     assertTrue(page.contains("relative depth"), "8 vs 4 layers");
     assertTrue(Files.isRegularFile(out.resolve("training-loss.png")));
+  }
+
+  @Test
+  void reportAndCompareJsonNameTheWrittenReport(@TempDir Path tmp) throws Exception {
+    Path a = tmp.resolve("a/audit.json");
+    AuditJson.write(audit("m", 4, 1.2), a);
+    Run report = run("report", a.toString(), "--json");
+    assertEquals(0, report.code(), report.err());
+    JsonObject o = JsonParser.parseString(report.out()).getAsJsonObject();
+    assertEquals(tmp.resolve("a/report.html").toString(), o.get("report").getAsString());
+    assertEquals(tmp.resolve("a").toString(), o.get("out").getAsString());
+
+    Path out = tmp.resolve("cmp");
+    Run cmp = run("compare", a.toString(), a.toString(), "--out", out.toString(), "--json");
+    assertEquals(0, cmp.code(), cmp.err());
+    JsonObject c = JsonParser.parseString(cmp.out()).getAsJsonObject();
+    assertTrue(Files.isRegularFile(Path.of(c.get("report").getAsString())), cmp.out());
+    assertEquals(out.toString(), c.get("out").getAsString());
   }
 
   @Test

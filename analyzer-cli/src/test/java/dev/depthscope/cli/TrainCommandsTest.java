@@ -1,6 +1,7 @@
 package dev.depthscope.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -89,12 +90,87 @@ class TrainCommandsTest {
                 "--steps",
                 "3",
                 "--out",
-                out.toString()));
+                out.toString(),
+                "--json"));
     assertEquals(0, r.code(), r.err());
     JsonObject cmp =
         JsonParser.parseString(Files.readString(out.resolve("comparison.json"))).getAsJsonObject();
     assertEquals(2, cmp.getAsJsonArray("norms").size());
     assertTrue(Files.isRegularFile(out.resolve("mix/model/model.safetensors")));
+
+    JsonObject printed = JsonParser.parseString(r.out()).getAsJsonObject();
+    assertEquals(
+        out.resolve("comparison.json").toString(), printed.get("comparison").getAsString());
+    assertTrue(Files.isRegularFile(Path.of(printed.get("report").getAsString())));
+    var runs = printed.getAsJsonArray("runs");
+    assertEquals(2, runs.size());
+    assertEquals("mix", runs.get(1).getAsJsonObject().get("norm").getAsString());
+    for (var run : runs) {
+      JsonObject o = run.getAsJsonObject();
+      assertTrue(Files.isRegularFile(Path.of(o.get("audit").getAsString())), o.toString());
+      assertTrue(o.getAsJsonObject("audit_summary").has("variance_growth"), o.toString());
+      assertEquals(3, o.get("steps").getAsInt());
+    }
+    assertFalse(r.err().contains("steps ("), "no training bar with --json: " + r.err());
+  }
+
+  @Test
+  void trainJsonPrintsTheRunAndQuietDrawsNoBar(@TempDir Path tmp) throws Exception {
+    Path data = SharedFixtures.fixture("data/brown-bpe-4096");
+    String tokens = data.resolve("brown-eval.u16").toString();
+    Path out = tmp.resolve("run");
+    Run r =
+        run(
+            args(
+                List.of("train", "--norm", "lns"),
+                "--train-tokens",
+                tokens,
+                "--eval-tokens",
+                tokens,
+                "--steps",
+                "2",
+                "--out",
+                out.toString(),
+                "--json"));
+    assertEquals(0, r.code(), r.err());
+    JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+    assertEquals("lns", o.get("norm").getAsString());
+    assertTrue(Double.isFinite(o.get("final_eval_loss").getAsDouble()), r.out());
+    assertTrue(o.get("parameters").getAsLong() > 0, r.out());
+    assertEquals(out.resolve("model").toString(), o.get("model_dir").getAsString());
+    assertEquals(out.resolve("curves.json").toString(), o.get("curves").getAsString());
+    assertTrue(o.get("audit").isJsonNull(), "train does not audit");
+
+    Run loud =
+        run(
+            args(
+                List.of("train"),
+                "--train-tokens",
+                tokens,
+                "--eval-tokens",
+                tokens,
+                "--steps",
+                "2",
+                "--out",
+                tmp.resolve("loud").toString()));
+    assertEquals(0, loud.code(), loud.err());
+    assertTrue(
+        loud.err().contains("train pre 100%") && loud.err().contains("2/2 steps"), loud.err());
+    Run quiet =
+        run(
+            args(
+                List.of("train", "--quiet"),
+                "--train-tokens",
+                tokens,
+                "--eval-tokens",
+                tokens,
+                "--steps",
+                "2",
+                "--out",
+                tmp.resolve("quiet").toString()));
+    assertEquals(0, quiet.code(), quiet.err());
+    assertEquals("", quiet.err(), "--quiet: nothing on stderr");
+    assertTrue(quiet.out().contains("final eval loss"), quiet.out());
   }
 
   @Test

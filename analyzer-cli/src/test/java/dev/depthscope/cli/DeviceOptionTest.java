@@ -1,0 +1,75 @@
+package dev.depthscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.depthscope.core.SharedFixtures;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code --device}: cpu runs, gpu is refused with what it needs, anything else is a usage error.
+ */
+class DeviceOptionTest {
+  @Test
+  void cpuIsAcceptedWithoutAskingForGpus() {
+    DeviceOption.require(
+        "cpu",
+        () -> {
+          throw new AssertionError("cpu must not probe for GPUs");
+        });
+  }
+
+  @Test
+  void gpuWithoutAGpuNamesTheCudaBuildItNeeds() {
+    var e =
+        assertThrows(IllegalArgumentException.class, () -> DeviceOption.require("gpu", () -> 0));
+    assertTrue(e.getMessage().contains("no GPU"), e.getMessage());
+    assertTrue(e.getMessage().contains("libtorch 2.7.1"), e.getMessage());
+    assertTrue(e.getMessage().contains("pytorch-native-cu"), e.getMessage());
+  }
+
+  @Test
+  void gpuWithAGpuSaysThePathIsNotImplementedYet() {
+    var e =
+        assertThrows(IllegalArgumentException.class, () -> DeviceOption.require("gpu", () -> 2));
+    assertTrue(e.getMessage().contains("2 GPU(s)"), e.getMessage());
+    assertTrue(e.getMessage().contains("--device cpu"), e.getMessage());
+  }
+
+  @Test
+  void anUnknownDeviceIsRefused() {
+    var e =
+        assertThrows(IllegalArgumentException.class, () -> DeviceOption.require("tpu", () -> 0));
+    assertTrue(e.getMessage().contains("cpu or gpu"), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"audit", "trace", "train", "train-compare", "demo"})
+  void gpuOnThisCpuOnlyMachineIsAOneLineErrorWithExitCode2(String command, @TempDir Path tmp) {
+    Path dir = SharedFixtures.model("qwen3-tiny-bf16");
+    String ids = dir.resolve("reference/activations.safetensors").toString();
+    String out = tmp.resolve("out").toString();
+    List<String> args = new ArrayList<>(List.of(command, "--device", "gpu", "--out", out));
+    switch (command) {
+      case "audit", "trace" -> args.addAll(List.of(dir.toString(), "--token-ids", ids));
+      case "train", "train-compare" ->
+          args.addAll(List.of("--train-tokens", "a.u16", "--eval-tokens", "b.u16"));
+      default -> {}
+    }
+    Run r = Run.of(args.toArray(String[]::new));
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().startsWith("depthscope: error: --device gpu:"), r.err());
+    // This machine has the CPU build of libtorch only (a CUDA build would say "not implemented").
+    assertTrue(r.err().contains("sees no GPU") && r.err().contains("libtorch 2.7.1"), r.err());
+    assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+    assertFalse(r.err().contains("\tat "), r.err());
+  }
+}
