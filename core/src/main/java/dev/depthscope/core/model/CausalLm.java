@@ -1,5 +1,6 @@
 package dev.depthscope.core.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -18,7 +19,10 @@ import java.util.regex.Pattern;
 /**
  * A decoder-only causal language model of a supported family, backed by a memory-mapped checkpoint.
  * It can embed token ids, run any single block (so callers can run any range of blocks from a given
- * hidden state, or skip one), and apply the final norm and LM head. All math is float32 on the CPU.
+ * hidden state, or skip one), and apply the final norm and LM head. All math is float32, on the
+ * device the model was opened on: the CPU unless {@link #open(Path, Consumer, Residency, Device)}
+ * names another. Every array the model makes comes from sub-managers of its root manager, so it
+ * lives on that device; results reach Java (traces, NLLs, routing) by copying back.
  *
  * <p>Block weights are loaded on first use and kept; every tensor the config implies is checked
  * (presence and shape) when the model opens, so a broken checkpoint fails before any work starts.
@@ -59,7 +63,7 @@ public final class CausalLm implements AutoCloseable {
     STREAMING
   }
 
-  private CausalLm(ModelConfig config, Checkpoint checkpoint, Residency residency) {
+  private CausalLm(ModelConfig config, Checkpoint checkpoint, Residency residency, Device device) {
     this.resident = residency == Residency.RESIDENT;
     this.config = config;
     this.checkpoint = checkpoint;
@@ -88,7 +92,7 @@ public final class CausalLm implements AutoCloseable {
         }
       }
     }
-    this.manager = Engines.newCpuManager();
+    this.manager = Engines.newManager(device);
     this.blocks = new BlockWeights[config.numLayers()];
   }
 
@@ -110,13 +114,24 @@ public final class CausalLm implements AutoCloseable {
     return open(dir, notices, Residency.RESIDENT);
   }
 
-  /** Opens the model in {@code dir} holding block weights as {@code residency} says. */
+  /** Opens the model in {@code dir} on the CPU, holding block weights as {@code residency} says. */
   public static CausalLm open(Path dir, Consumer<String> notices, Residency residency) {
+    return open(dir, notices, residency, Device.cpu());
+  }
+
+  /**
+   * Opens the model in {@code dir} holding block weights as {@code residency} says, with its
+   * weights and activations on {@code device} ({@code Device.gpu()} needs a CUDA build of libtorch
+   * and a GPU).
+   */
+  public static CausalLm open(
+      Path dir, Consumer<String> notices, Residency residency, Device device) {
+    java.util.Objects.requireNonNull(device, "device");
     ModelConfig config = ModelConfig.load(dir);
     Checkpoint checkpoint = Checkpoint.open(dir);
     try {
       noticeExtraLayers(config, checkpoint, notices);
-      return new CausalLm(config, checkpoint, residency);
+      return new CausalLm(config, checkpoint, residency, device);
     } catch (RuntimeException e) {
       checkpoint.close();
       throw e;
@@ -162,6 +177,11 @@ public final class CausalLm implements AutoCloseable {
   /** The model's long-lived manager (weights live here). */
   public NDManager manager() {
     return manager;
+  }
+
+  /** The device the weights live and the math runs on. */
+  public Device device() {
+    return manager.getDevice();
   }
 
   /** Checks ids are a non-empty rectangle of in-vocabulary tokens. */
