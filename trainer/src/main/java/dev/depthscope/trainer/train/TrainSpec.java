@@ -1,5 +1,6 @@
 package dev.depthscope.trainer.train;
 
+import ai.djl.Device;
 import java.nio.file.Path;
 
 /**
@@ -16,6 +17,9 @@ import java.nio.file.Path;
  * @param tokenizerDir directory whose tokenizer files are copied into the export, or null (then
  *     {@code init}'s are copied when present)
  * @param out output directory ({@code curves.json} and {@code model/})
+ * @param device where the parameters live and training computes ({@code Device.cpu()} by default;
+ *     {@code Device.gpu()} needs a CUDA build of libtorch and a GPU). The results do not record it:
+ *     the same spec is meant to train the same model on any device, up to float rounding.
  */
 public record TrainSpec(
     Norm norm,
@@ -26,10 +30,14 @@ public record TrainSpec(
     TokenStream train,
     TokenStream eval,
     Path tokenizerDir,
-    Path out) {
+    Path out,
+    Device device) {
 
-  /** Checks the combination of options. */
+  /** Checks the combination of options; a null {@code device} means the CPU. */
   public TrainSpec {
+    if (device == null) {
+      device = Device.cpu();
+    }
     if (init == null && shape == null) {
       throw new IllegalArgumentException("give --init DIR or a model shape for a random init");
     }
@@ -39,9 +47,48 @@ public record TrainSpec(
     }
   }
 
-  /** The same run for another scheme, writing to {@code newOut}. */
+  /** A run on the CPU, the default device. */
+  public TrainSpec(
+      Norm norm,
+      boolean scaledInit,
+      Path init,
+      ModelShape shape,
+      Hyperparameters hyperparameters,
+      TokenStream train,
+      TokenStream eval,
+      Path tokenizerDir,
+      Path out) {
+    this(
+        norm,
+        scaledInit,
+        init,
+        shape,
+        hyperparameters,
+        train,
+        eval,
+        tokenizerDir,
+        out,
+        Device.cpu());
+  }
+
+  /** The same run for another scheme, writing to {@code newOut} (on the same device). */
   public TrainSpec with(Norm newNorm, Path newOut) {
     return new TrainSpec(
-        newNorm, scaledInit, init, shape, hyperparameters, train, eval, tokenizerDir, newOut);
+        newNorm,
+        scaledInit,
+        init,
+        shape,
+        hyperparameters,
+        train,
+        eval,
+        tokenizerDir,
+        newOut,
+        device);
+  }
+
+  /** The same run on {@code newDevice}. */
+  public TrainSpec on(Device newDevice) {
+    return new TrainSpec(
+        norm, scaledInit, init, shape, hyperparameters, train, eval, tokenizerDir, out, newDevice);
   }
 }

@@ -1,5 +1,6 @@
 package dev.depthscope.trainer.train;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -30,8 +31,10 @@ import java.util.function.Function;
  * LayerNorm Scaling is applied by handing the block norm weights multiplied by {@code 1/sqrt(i+1)},
  * which is the same product as scaling the norm output and keeps the trained parameters unscaled.
  *
- * <p>Parameters live in the model's own manager. Callers run each step in a sub-manager and {@link
- * #attachTo} it, so every intermediate (and gradient handle) is freed when the step ends.
+ * <p>Parameters live in the model's own manager, on the device it was created for (the CPU unless
+ * {@code load} or {@code random} is given another); optimizer state and every step's arrays come
+ * from that manager, so training runs on that device. Callers run each step in a sub-manager and
+ * {@link #attachTo} it, so every intermediate (and gradient handle) is freed when the step ends.
  */
 public final class TrainableLlama implements AutoCloseable {
   private final ModelConfig config;
@@ -77,7 +80,12 @@ public final class TrainableLlama implements AutoCloseable {
 
   /** Loads the initial weights from the checkpoint in {@code dir} (any float dtype, as float32). */
   public static TrainableLlama load(Path dir, ModelConfig config, Norm norm) {
-    NDManager m = Engines.newCpuManager();
+    return load(dir, config, norm, Device.cpu());
+  }
+
+  /** {@link #load(Path, ModelConfig, Norm)} with the parameters on {@code device}. */
+  public static TrainableLlama load(Path dir, ModelConfig config, Norm norm, Device device) {
+    NDManager m = Engines.newManager(device);
     try (Checkpoint ckpt = Checkpoint.open(dir)) {
       WeightLoader loader = new WeightLoader(ckpt);
       var params = new LinkedHashMap<String, NDArray>();
@@ -98,7 +106,16 @@ public final class TrainableLlama implements AutoCloseable {
    */
   public static TrainableLlama random(
       ModelConfig config, Norm norm, long seed, boolean scaledInit) {
-    NDManager m = Engines.newCpuManager();
+    return random(config, norm, seed, scaledInit, Device.cpu());
+  }
+
+  /**
+   * {@link #random(ModelConfig, Norm, long, boolean)} with the parameters on {@code device}: the
+   * values are drawn in Java from the seed, so they are the same on every device.
+   */
+  public static TrainableLlama random(
+      ModelConfig config, Norm norm, long seed, boolean scaledInit, Device device) {
+    NDManager m = Engines.newManager(device);
     try {
       Random rng = new Random(seed);
       double std = 0.02;

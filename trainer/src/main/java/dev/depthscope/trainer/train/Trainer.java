@@ -35,7 +35,7 @@ public final class Trainer {
 
   private Trainer() {}
 
-  /** Runs {@code spec}, reporting each step to {@code listener}. */
+  /** Runs {@code spec} on its device, reporting each step to {@code listener}. */
   public static TrainResult run(TrainSpec spec, StepListener listener) throws IOException {
     Hyperparameters hp = spec.hyperparameters();
     Path modelDir = spec.out().resolve("model");
@@ -48,8 +48,9 @@ public final class Trainer {
 
     try (TrainableLlama model =
         spec.init() != null
-            ? TrainableLlama.load(spec.init(), config, spec.norm())
-            : TrainableLlama.random(config, spec.norm(), hp.seed(), spec.scaledInit())) {
+            ? TrainableLlama.load(spec.init(), config, spec.norm(), spec.device())
+            : TrainableLlama.random(
+                config, spec.norm(), hp.seed(), spec.scaledInit(), spec.device())) {
       List<NDArray> params = model.parameters();
       AdamW optimizer = new AdamW(model.manager(), params, hp);
       List<double[]> losses = new ArrayList<>();
