@@ -1,5 +1,6 @@
 package dev.depthscope.cli;
 
+import ai.djl.Device;
 import dev.depthscope.core.analysis.AuditJson;
 import dev.depthscope.core.analysis.AuditResult;
 import dev.depthscope.core.analysis.LayerAudit;
@@ -159,7 +160,7 @@ final class AuditCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--batch must be positive, --seq-len at least 2, --threshold not negative");
     }
-    device.require();
+    Device d = device.require();
     Path dir = model.resolve();
     PrintWriter err = output.err();
     PrintWriter o = output.out();
@@ -172,6 +173,7 @@ final class AuditCommand implements Callable<Integer> {
         ModelLoading.open(
             dir,
             resident ? CausalLm.Residency.RESIDENT : CausalLm.Residency.STREAMING,
+            d,
             progress,
             err::println)) {
       long[][] rows = null;

@@ -1,5 +1,6 @@
 package dev.depthscope.cli;
 
+import ai.djl.Device;
 import dev.depthscope.core.analysis.AuditResult;
 import dev.depthscope.core.analysis.AuditSummary;
 import dev.depthscope.reports.LabeledAudit;
@@ -89,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    device.require();
+    Device d = device.require();
     long t0 = System.nanoTime();
     Progress progress = output.progress();
     SyntheticLanguage lang = new SyntheticLanguage();
@@ -137,7 +138,7 @@ final class DemoCommand implements Callable<Integer> {
     for (Norm norm : List.of(Norm.PRE, Norm.LNS)) {
       TrainSpec runSpec =
           new TrainSpec(
-              norm, false, null, shape, h, train, eval, data, out.resolve(norm.cliName()));
+              norm, false, null, shape, h, train, eval, data, out.resolve(norm.cliName()), d);
       TrainResult r;
       try (Progress.Bar bar = progress.training("train " + norm.cliName(), trainSteps)) {
         r = Trainer.run(runSpec, bar);
@@ -145,7 +146,7 @@ final class DemoCommand implements Callable<Integer> {
       results.add(r);
       AuditResult audit;
       try (Progress.Bar bar = progress.sweep("audit " + norm.cliName())) {
-        audit = TrainedModelAudit.run(r, eval, bar);
+        audit = TrainedModelAudit.run(r, eval, d, bar);
       }
       audits.add(new LabeledAudit(norm == Norm.PRE ? "Pre-LN" : "LNS", audit));
       curves.addAll(TrainingCurves.read(out.resolve(norm.cliName()).resolve("curves.json")));

@@ -1,14 +1,18 @@
 package dev.depthscope.cli;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntSupplier;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --device cpu|gpu}, shared as a picocli mixin by the commands that run a model. depthscope
- * computes on the CPU; {@code gpu} is refused with a one-line message that says what a GPU run
- * needs, before any model is loaded, rather than silently running on the CPU.
+ * {@code --device cpu|gpu}, shared as a picocli mixin by the commands that run a model, which then
+ * open the model (or train it) on the device {@link #require()} returns. {@code gpu} means the
+ * first GPU the PyTorch engine sees; when it sees none (the CPU build of libtorch we ship) it is
+ * refused with a one-line message that says what a GPU run needs, before any model is loaded,
+ * rather than silently running on the CPU.
  */
 final class DeviceOption {
   /** What a GPU run needs, for the error message and the help text. */
@@ -35,30 +39,29 @@ final class DeviceOption {
               + " matching DJL 0.36; without one, gpu is refused with a message.")
   String device = "cpu";
 
-  /** Checks the device can be used, asking the PyTorch engine for GPUs only when asked for one. */
-  void require() {
-    require(device, () -> Engine.getEngine("PyTorch").getGpuCount());
+  /**
+   * The device to compute on, checked before anything loads: the PyTorch engine is asked for GPUs
+   * only when {@code gpu} is asked for.
+   */
+  Device require() {
+    return require(device, () -> Engine.getEngine("PyTorch").getGpuCount());
   }
 
   /** {@link #require()} with the GPU count supplied (for tests). */
-  static void require(String device, java.util.function.IntSupplier gpuCount) {
-    switch (device.toLowerCase(Locale.ROOT)) {
-      case "cpu" -> {}
+  static Device require(String device, IntSupplier gpuCount) {
+    return switch (device.toLowerCase(Locale.ROOT)) {
+      case "cpu" -> Device.cpu();
       case "gpu" -> {
-        int gpus = gpuCount.getAsInt();
-        if (gpus == 0) {
+        if (gpuCount.getAsInt() == 0) {
           throw new IllegalArgumentException(
               "--device gpu: the PyTorch engine sees no GPU (this is the CPU build of libtorch);"
                   + " a GPU run needs "
                   + GPU_NEEDS);
         }
-        throw new IllegalArgumentException(
-            "--device gpu: the PyTorch engine sees "
-                + gpus
-                + " GPU(s), but depthscope's GPU path is not implemented yet; use --device cpu");
+        yield Device.gpu();
       }
       default ->
           throw new IllegalArgumentException("--device must be cpu or gpu, not \"" + device + "\"");
-    }
+    };
   }
 }

@@ -1,5 +1,6 @@
 package dev.depthscope.cli;
 
+import ai.djl.Device;
 import dev.depthscope.core.model.CausalLm;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -13,10 +14,17 @@ import java.util.function.Consumer;
 final class ModelLoading {
   private ModelLoading() {}
 
-  /** Opens {@code dir} as {@code residency} says, sending notices to {@code notices}. */
+  /**
+   * Opens {@code dir} on {@code device} as {@code residency} says, sending notices to {@code
+   * notices}.
+   */
   static CausalLm open(
-      Path dir, CausalLm.Residency residency, Progress progress, Consumer<String> notices) {
-    CausalLm lm = CausalLm.open(dir, notices, residency);
+      Path dir,
+      CausalLm.Residency residency,
+      Device device,
+      Progress progress,
+      Consumer<String> notices) {
+    CausalLm lm = CausalLm.open(dir, notices, residency, device);
     if (residency != CausalLm.Residency.RESIDENT) {
       return lm;
     }

@@ -1,5 +1,6 @@
 package dev.depthscope.cli;
 
+import ai.djl.Device;
 import dev.depthscope.core.checkpoint.SafetensorsWriter;
 import dev.depthscope.core.eval.TokenIdsFile;
 import dev.depthscope.core.model.CausalLm;
@@ -92,13 +93,13 @@ final class TraceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    device.require();
+    Device d = device.require();
     Path dir = model.resolve();
     long[][] ids = TokenIdsFile.read(tokenIds);
     PrintWriter err = output.err();
     long t0 = System.nanoTime();
     try (CausalLm lm =
-        ModelLoading.open(dir, CausalLm.Residency.RESIDENT, output.progress(), err::println)) {
+        ModelLoading.open(dir, CausalLm.Residency.RESIDENT, d, output.progress(), err::println)) {
       lm.validateIds(ids);
       output.status(
           "tracing %d x %d tokens through %d layers of %s",

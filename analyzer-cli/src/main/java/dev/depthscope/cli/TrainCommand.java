@@ -1,5 +1,6 @@
 package dev.depthscope.cli;
 
+import ai.djl.Device;
 import dev.depthscope.trainer.train.Norm;
 import dev.depthscope.trainer.train.TrainResult;
 import dev.depthscope.trainer.train.Trainer;
@@ -53,9 +54,9 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    device.require();
+    Device d = device.require();
     Norm n = Norm.parse(norm);
-    var trainSpec = options.spec(n, options.out);
+    var trainSpec = options.spec(n, options.out).on(d);
     TrainResult r;
     try (Progress.Bar bar =
         output.progress().training("train " + n.cliName(), trainSpec.hyperparameters().steps())) {

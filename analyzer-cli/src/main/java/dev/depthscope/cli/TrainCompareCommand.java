@@ -1,5 +1,6 @@
 package dev.depthscope.cli;
 
+import ai.djl.Device;
 import dev.depthscope.core.analysis.AuditJson;
 import dev.depthscope.core.analysis.AuditResult;
 import dev.depthscope.core.analysis.AuditSummary;
@@ -72,12 +73,12 @@ final class TrainCompareCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    device.require();
+    Device d = device.require();
     List<Norm> parsed = new ArrayList<>();
     for (String n : norms) {
       parsed.add(Norm.parse(n));
     }
-    var base = options.spec(parsed.get(0), options.out);
+    var base = options.spec(parsed.get(0), options.out).on(d);
     Progress progress = output.progress();
     Map<Norm, Progress.Bar> bars = new IdentityHashMap<>();
     List<TrainResult> results;
@@ -101,7 +102,7 @@ final class TrainCompareCommand implements Callable<Integer> {
                 }
                 AuditResult audit;
                 try (Progress.Bar sweep = progress.sweep("audit " + result.norm().cliName())) {
-                  audit = TrainedModelAudit.run(result, base.eval(), sweep);
+                  audit = TrainedModelAudit.run(result, base.eval(), d, sweep);
                 }
                 audits.add(new LabeledAudit(result.norm().cliName(), audit));
                 curves.addAll(

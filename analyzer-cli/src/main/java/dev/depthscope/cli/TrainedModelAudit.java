@@ -1,5 +1,6 @@
 package dev.depthscope.cli;
 
+import ai.djl.Device;
 import dev.depthscope.core.analysis.AuditJson;
 import dev.depthscope.core.analysis.AuditResult;
 import dev.depthscope.core.analysis.LayerAudit;
@@ -15,12 +16,13 @@ import java.nio.file.Path;
  * Audits a freshly trained model on the eval batches it was evaluated on during training (the
  * REFERENCE.md eval rows: {@code eval_batches} batches of 16 rows of {@code seq + 1} tokens), so
  * the audit's baseline NLL is the trainer's final eval loss, and writes {@code audit.json} next to
- * the run's {@code curves.json}.
+ * the run's {@code curves.json}. The model is opened on the device it was trained on.
  */
 final class TrainedModelAudit {
   private TrainedModelAudit() {}
 
-  static AuditResult run(TrainResult result, TokenStream eval, PruningSweep.ProgressListener p)
+  static AuditResult run(
+      TrainResult result, TokenStream eval, Device device, PruningSweep.ProgressListener p)
       throws IOException {
     Hyperparameters h = result.hyperparameters();
     int rowsPerBatch = h.evalBatch();
@@ -31,7 +33,7 @@ final class TrainedModelAudit {
     }
     Path modelDir = result.modelDir();
     AuditResult audit;
-    try (CausalLm lm = CausalLm.open(modelDir, n -> {})) {
+    try (CausalLm lm = CausalLm.open(modelDir, n -> {}, CausalLm.Residency.RESIDENT, device)) {
       audit =
           LayerAudit.run(
               lm,

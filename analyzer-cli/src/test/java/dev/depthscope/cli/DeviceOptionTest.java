@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
 import dev.depthscope.core.SharedFixtures;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,16 +16,21 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@code --device}: cpu runs, gpu is refused with what it needs, anything else is a usage error.
+ * {@code --device}: cpu maps to the CPU, gpu to the first GPU when the engine sees one and
+ * otherwise to an error naming what a GPU run needs, anything else is a usage error. The GPU
+ * mapping is checked with a supplied GPU count; nothing here runs on a GPU (there is none).
  */
 class DeviceOptionTest {
   @Test
-  void cpuIsAcceptedWithoutAskingForGpus() {
-    DeviceOption.require(
-        "cpu",
-        () -> {
-          throw new AssertionError("cpu must not probe for GPUs");
-        });
+  void cpuMapsToTheCpuWithoutAskingForGpus() {
+    Device d =
+        DeviceOption.require(
+            "cpu",
+            () -> {
+              throw new AssertionError("cpu must not probe for GPUs");
+            });
+    assertEquals(Device.cpu(), d);
+    assertEquals(Device.cpu(), DeviceOption.require("CPU", () -> 0));
   }
 
   @Test
@@ -36,12 +42,13 @@ class DeviceOptionTest {
     assertTrue(e.getMessage().contains("pytorch-native-cu"), e.getMessage());
   }
 
-  @Test
-  void gpuWithAGpuSaysThePathIsNotImplementedYet() {
-    var e =
-        assertThrows(IllegalArgumentException.class, () -> DeviceOption.require("gpu", () -> 2));
-    assertTrue(e.getMessage().contains("2 GPU(s)"), e.getMessage());
-    assertTrue(e.getMessage().contains("--device cpu"), e.getMessage());
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2})
+  void gpuWithAGpuMapsToTheFirstGpu(int gpus) {
+    Device d = DeviceOption.require("gpu", () -> gpus);
+    assertTrue(d.isGpu(), d.toString());
+    assertEquals(0, d.getDeviceId());
+    assertEquals(Device.gpu(), d);
   }
 
   @Test
@@ -67,7 +74,7 @@ class DeviceOptionTest {
     Run r = Run.of(args.toArray(String[]::new));
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().startsWith("depthscope: error: --device gpu:"), r.err());
-    // This machine has the CPU build of libtorch only (a CUDA build would say "not implemented").
+    // This machine has the CPU build of libtorch only (with a CUDA build and a GPU it would run).
     assertTrue(r.err().contains("sees no GPU") && r.err().contains("libtorch 2.7.1"), r.err());
     assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
     assertFalse(r.err().contains("\tat "), r.err());
