@@ -76,10 +76,10 @@ if [[ "$skippeer" == false && "$python_ok" == true ]]; then
   fi
   py="$here/.venv/bin/python"
   "$py" "$here/hf_peer.py" forward "$work/m130" --ids "$work/ids-4x256.json" 2>/dev/null | record
-  "$py" "$here/hf_peer.py" naive-audit "$work/m130" --ids "$work/ids-4x512.json" --repeats 1 \
+  "$py" "$here/hf_peer.py" naive-audit "$work/m130" --ids "$work/ids-4x512.json" --repeats 3 \
     2>/dev/null | record
   "$py" "$here/hf_peer.py" naive-audit "$work/m130-bf16" --ids "$work/ids-4x512.json" \
-    --dtype bf16 --repeats 1 2>/dev/null | record
+    --dtype bf16 --repeats 3 2>/dev/null | record
 elif [[ "$python_ok" == false ]]; then
   echo "python3 not found: the transformers peer figures are skipped" >&2
 fi

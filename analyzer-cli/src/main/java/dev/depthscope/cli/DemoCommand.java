@@ -154,13 +154,7 @@ final class DemoCommand implements Callable<Integer> {
     Path report = ReportWriter.compareLabeled(audits, curves, out);
     double seconds = (System.nanoTime() - t0) / 1e9;
     if (output.json) {
-      List<TrainedRun> runs = new ArrayList<>();
-      for (int i = 0; i < results.size(); i++) {
-        TrainResult r = results.get(i);
-        runs.add(
-            TrainedRun.audited(
-                r, r.modelDir().resolveSibling("audit.json"), audits.get(i).audit().summary()));
-      }
+      List<TrainedRun> runs = TrainedRun.audited(results, audits);
       output.printJson(new Summary(out.toString(), report.toString(), seconds, runs));
       return 0;
     }

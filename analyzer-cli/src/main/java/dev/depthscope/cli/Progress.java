@@ -14,9 +14,10 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * The one progress-bar factory of the command line: ASCII bars (me.tongfei progressbar) with rate
- * and ETA on standard error, for loading weights, pruning sweeps (the audit's forward passes) and
- * training. A factory made with {@code enabled = false} ({@code --quiet}, {@code --json}) hands out
- * bars that draw nothing, so commands never branch on whether progress is shown.
+ * and ETA on standard error, for loading weights, forward passes ({@code trace}), pruning sweeps
+ * (the audit's forward passes) and training. A factory made with {@code enabled = false} ({@code
+ * --quiet}, {@code --json}) hands out bars that draw nothing, so commands never branch on whether
+ * progress is shown.
  *
  * <p>On a terminal a bar redraws one line in place; otherwise (logs, pipes, tests) it prints a line
  * when it starts, at every tenth of the work and when it ends, so logs stay readable.

@@ -104,7 +104,10 @@ final class TraceCommand implements Callable<Integer> {
       output.status(
           "tracing %d x %d tokens through %d layers of %s",
           ids.length, ids[0].length, lm.config().numLayers(), dir);
-      Trace trace = lm.trace(ids);
+      Trace trace;
+      try (Progress.Bar bar = output.progress().bar("forward", lm.config().numLayers(), "blocks")) {
+        trace = lm.trace(ids, layer -> bar.step());
+      }
       long t1 = System.nanoTime();
       write(trace, ids);
       boolean moe = expertLoadTensor(trace) != null;

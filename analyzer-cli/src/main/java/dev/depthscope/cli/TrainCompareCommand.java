@@ -115,13 +115,7 @@ final class TrainCompareCommand implements Callable<Integer> {
     Path report = ReportWriter.compareLabeled(audits, curves, options.out);
     Path comparison = options.out.resolve("comparison.json");
     if (output.json) {
-      List<TrainedRun> runs = new ArrayList<>();
-      for (int i = 0; i < results.size(); i++) {
-        TrainResult r = results.get(i);
-        runs.add(
-            TrainedRun.audited(
-                r, r.modelDir().resolveSibling("audit.json"), audits.get(i).audit().summary()));
-      }
+      List<TrainedRun> runs = TrainedRun.audited(results, audits);
       output.printJson(
           new Summary(options.out.toString(), comparison.toString(), report.toString(), runs));
       return 0;

@@ -1,8 +1,11 @@
 package dev.depthscope.cli;
 
 import dev.depthscope.core.analysis.AuditSummary;
+import dev.depthscope.reports.LabeledAudit;
 import dev.depthscope.trainer.train.TrainResult;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One trained model as {@code train}, {@code train-compare} and {@code demo} print it with {@code
@@ -61,5 +64,16 @@ record TrainedRun(
         t.curves,
         auditJson.toString(),
         summary);
+  }
+
+  /** Each run with the audit at the same index, whose {@code audit.json} sits beside its model. */
+  static List<TrainedRun> audited(List<TrainResult> results, List<LabeledAudit> audits) {
+    List<TrainedRun> runs = new ArrayList<>();
+    for (int i = 0; i < results.size(); i++) {
+      TrainResult r = results.get(i);
+      runs.add(
+          audited(r, r.modelDir().resolveSibling("audit.json"), audits.get(i).audit().summary()));
+    }
+    return runs;
   }
 }

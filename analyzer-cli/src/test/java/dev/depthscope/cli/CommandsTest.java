@@ -140,13 +140,14 @@ class CommandsTest {
   }
 
   @Test
-  void traceShowsALoadingBarUnlessQuiet(@TempDir Path tmp) throws Exception {
+  void traceShowsLoadingAndForwardBarsUnlessQuiet(@TempDir Path tmp) throws Exception {
     Path dir = SharedFixtures.model("llama-tiny-bf16");
     Path ids = Files.writeString(tmp.resolve("ids.json"), "[[0, 5, 9, 200]]");
     String out = tmp.resolve("t.safetensors").toString();
     Run loud = run("trace", dir.toString(), "--token-ids", ids.toString(), "--out", out);
     assertEquals(0, loud.code(), loud.err());
     assertTrue(loud.err().contains("load 100%") && loud.err().contains("blocks"), loud.err());
+    assertTrue(loud.err().contains("forward 100%"), "a bar over the pass's blocks: " + loud.err());
     Run quiet =
         run("trace", dir.toString(), "--token-ids", ids.toString(), "--out", out, "--quiet");
     assertEquals(0, quiet.code(), quiet.err());

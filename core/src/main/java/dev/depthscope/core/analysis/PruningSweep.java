@@ -80,12 +80,17 @@ public final class PruningSweep {
       long spilledBytes,
       long[][] expertLoad) {}
 
-  /** How many {@code [B, T, D]} states one head call may take: about 512 MB of logits a slice. */
+  /**
+   * How many {@code [B, T, D]} states one head call may take: up to {@link #HEAD_STACK_BYTES} of
+   * stacked states, so that an LM head read in vocabulary slices is read once per group.
+   */
   private static int statesPerHead(CausalLm lm, long[][] ids) {
-    long tokens = (long) ids.length * ids[0].length;
-    long perState = tokens * lm.headSliceRows() * 4;
-    return (int) Math.max(1, Math.min(lm.config().numLayers() + 1, (512L << 20) / perState));
+    long perState = 4L * ids.length * ids[0].length * lm.config().hiddenSize();
+    return (int) Math.max(1, Math.min(lm.config().numLayers() + 1, HEAD_STACK_BYTES / perState));
   }
+
+  /** Bytes of hidden states stacked for one head call (the head's own memory is chunked). */
+  static final long HEAD_STACK_BYTES = 128L << 20;
 
   /** Block evaluations one batch costs for a model of {@code layers} blocks. */
   public static long cost(int layers) {

@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.depthscope.core.checkpoint.Checkpoint;
 import dev.depthscope.core.checkpoint.CheckpointException;
@@ -30,6 +29,13 @@ import java.util.regex.Pattern;
 public final class CausalLm implements AutoCloseable {
   /** Upper bound on one LM-head slice in bytes; larger vocabularies are processed in slices. */
   public static final long HEAD_SLICE_BYTES = 256L << 20;
+
+  /**
+   * Upper bound on the logits of one chunk of positions for one head slice. Large position counts
+   * (a stacked pruning sweep: tens of thousands) would otherwise allocate logits for all of them at
+   * once, hundreds of MB whose fresh pages cost more than the matmul that fills them.
+   */
+  public static final long HEAD_CHUNK_BYTES = 32L << 20;
 
   private static final Pattern LAYER_NAME = Pattern.compile("model\\.layers\\.(\\d{1,9})\\.");
 
@@ -346,7 +352,20 @@ public final class CausalLm implements AutoCloseable {
         Math.max(1, Math.min(config.vocabSize(), HEAD_SLICE_BYTES / (4L * config.hiddenSize())));
   }
 
+  /** Positions whose logits for one head slice take at most {@code chunkBytes}. */
+  private static int chunkRows(int n, int sliceLen, long chunkBytes) {
+    return (int) Math.max(1, Math.min(n, chunkBytes / (4L * sliceLen)));
+  }
+
   private HeadOutput head(NDArray hLast, long[][] ids, boolean withLogitsLast) {
+    return head(hLast, ids, withLogitsLast, headSliceRows(), HEAD_CHUNK_BYTES);
+  }
+
+  /**
+   * {@link #head(NDArray, long[][])} with the vocabulary slice and position chunk sizes given, so
+   * tests can run the slicing and chunking paths on tiny models.
+   */
+  HeadOutput head(NDArray hLast, long[][] ids, boolean withLogitsLast, int slice, long chunkBytes) {
     int b = ids.length;
     int t = ids[0].length;
     int v = config.vocabSize();
@@ -368,7 +387,6 @@ public final class CausalLm implements AutoCloseable {
       java.util.Arrays.fill(lseMax, Double.NEGATIVE_INFINITY);
       double[] targetLogit = new double[n];
       float[] logitsLast = withLogitsLast ? new float[b * v] : null;
-      int slice = headSliceRows();
       for (int start = 0; start < v; start += slice) {
         int len = Math.min(slice, v - start);
         try (NDManager s = sub.newSubManager()) {
@@ -376,38 +394,24 @@ public final class CausalLm implements AutoCloseable {
           if (len != v && !resident) {
             checkpoint.releaseMappings();
           }
-          x.tempAttach(s);
-          NDArray logits = DecoderBlock.linear(x, w, null); // [n, len], freed with s
-          // The slice's log-sum-exp from one fused log_softmax kernel: for any column c,
-          // lse = logits[:, c] - log_softmax(logits)[:, c]. Slices merge in float64.
-          float[] first = logits.get(new NDIndex(":, 0")).toFloatArray();
-          float[] firstLog = logits.logSoftmax(1).get(new NDIndex(":, 0")).toFloatArray();
-          for (int i = 0; i < n; i++) {
-            double lse = (double) first[i] - firstLog[i];
-            double m2 = Math.max(lseMax[i], lse);
-            lseSum[i] = lseSum[i] * Math.exp(lseMax[i] - m2) + Math.exp(lse - m2);
-            lseMax[i] = m2;
-          }
-          long[] local = new long[n];
-          boolean[] inSlice = new boolean[n];
-          for (int i = 0; i < n; i++) {
-            long tg = targets[i] - start;
-            inSlice[i] = tg >= 0 && tg < len;
-            local[i] = inSlice[i] ? tg : 0;
-          }
-          float[] picked = logits.gather(s.create(local, new Shape(n, 1)), 1).toFloatArray();
-          for (int i = 0; i < n; i++) {
-            if (inSlice[i]) {
-              targetLogit[i] = picked[i];
+          // Positions go through in chunks of equal size, so the logits buffers of one chunk are
+          // reused by the next instead of the allocator growing for logits of all positions.
+          int rows = chunkRows(n, len, chunkBytes);
+          for (int r0 = 0; r0 < n; r0 += rows) {
+            int r1 = Math.min(n, r0 + rows);
+            try (NDManager c = s.newSubManager()) {
+              NDArray xr = x.get(new NDIndex("{}:{}", r0, r1));
+              xr.attach(c);
+              NDArray logits = DecoderBlock.linear(xr, w, null); // [r1 - r0, len]
+              slicePart(logits, start, r0, r1, targets, lseMax, lseSum, targetLogit);
+              for (int r = 0; withLogitsLast && r < b; r++) {
+                int row = r * t + t - 1;
+                if (row >= r0 && row < r1) {
+                  float[] values = logits.get(new NDIndex("{}, :", row - r0)).toFloatArray();
+                  System.arraycopy(values, 0, logitsLast, r * v + start, len);
+                }
+              }
             }
-          }
-          for (int r = 0; withLogitsLast && r < b; r++) {
-            float[] row =
-                logits
-                    .get(new NDIndex("{}, :", r * t + t - 1))
-                    .toType(DataType.FLOAT32, false)
-                    .toFloatArray();
-            System.arraycopy(row, 0, logitsLast, r * v + start, len);
           }
         }
       }
@@ -420,6 +424,46 @@ public final class CausalLm implements AutoCloseable {
         }
       }
       return new HeadOutput(nll, logitsLast);
+    }
+  }
+
+  /**
+   * Folds the logits of positions r0..r1-1 over vocabulary ids start.. into the running log-sum-exp
+   * (merged in float64) and picks each position's target logit if it is in the slice.
+   */
+  private static void slicePart(
+      NDArray logits,
+      int start,
+      int r0,
+      int r1,
+      long[] targets,
+      double[] lseMax,
+      double[] lseSum,
+      double[] targetLogit) {
+    int m = r1 - r0;
+    long len = logits.getShape().get(1);
+    // The slice's log-sum-exp from one fused log_softmax kernel: for any column c,
+    // lse = logits[:, c] - log_softmax(logits)[:, c].
+    float[] first = logits.get(new NDIndex(":, 0")).toFloatArray();
+    float[] firstLog = logits.logSoftmax(1).get(new NDIndex(":, 0")).toFloatArray();
+    long[] local = new long[m];
+    boolean[] inSlice = new boolean[m];
+    for (int i = 0; i < m; i++) {
+      int k = r0 + i;
+      double lse = (double) first[i] - firstLog[i];
+      double top = Math.max(lseMax[k], lse);
+      lseSum[k] = lseSum[k] * Math.exp(lseMax[k] - top) + Math.exp(lse - top);
+      lseMax[k] = top;
+      long tg = targets[k] - start;
+      inSlice[i] = tg >= 0 && tg < len;
+      local[i] = inSlice[i] ? tg : 0;
+    }
+    NDArray index = logits.getManager().create(local, new Shape(m, 1));
+    float[] picked = logits.gather(index, 1).toFloatArray();
+    for (int i = 0; i < m; i++) {
+      if (inSlice[i]) {
+        targetLogit[r0 + i] = picked[i];
+      }
     }
   }
 
@@ -442,6 +486,11 @@ public final class CausalLm implements AutoCloseable {
    * layers, the tokens each expert received.
    */
   public Trace trace(long[][] ids) {
+    return trace(ids, layer -> {});
+  }
+
+  /** {@link #trace(long[][])}, telling {@code blockDone} the index of each block as it finishes. */
+  public Trace trace(long[][] ids, java.util.function.IntConsumer blockDone) {
     validateIds(ids);
     int b = ids.length;
     int t = ids[0].length;
@@ -457,6 +506,7 @@ public final class CausalLm implements AutoCloseable {
         h.close();
         h = next;
         hidden[l + 1] = h.toFloatArray();
+        blockDone.accept(l);
       }
       HeadOutput out = head(h, ids);
       return new Trace(

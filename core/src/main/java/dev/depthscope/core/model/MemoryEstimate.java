@@ -40,7 +40,9 @@ public record MemoryEstimate(
       mlp = Math.max(mlp, 3L * n * moeWidth + 2L * n * c.moe().topK() * d);
     }
     long activations = 4L * (n * (4 * d + q + kvExpanded) + attnScores + mlp);
-    long logits = 4L * n * Math.min(c.vocabSize(), headSlice / Math.max(1, d));
+    // Logits and log-softmax of one chunk of positions for one vocabulary slice (CausalLm.head).
+    long logits =
+        2L * Math.min(CausalLm.HEAD_CHUNK_BYTES, 4L * n * Math.min(c.vocabSize(), headSlice / d));
     return new MemoryEstimate(
         4L * params,
         4L * (block + headSlice + d),
