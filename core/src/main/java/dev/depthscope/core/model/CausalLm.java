@@ -35,7 +35,7 @@ public final class CausalLm implements AutoCloseable {
    * (a stacked pruning sweep: tens of thousands) would otherwise allocate logits for all of them at
    * once, hundreds of MB whose fresh pages cost more than the matmul that fills them.
    */
-  public static final long HEAD_CHUNK_BYTES = 32L << 20;
+  public static final long HEAD_CHUNK_BYTES = 64L << 20;
 
   private static final Pattern LAYER_NAME = Pattern.compile("model\\.layers\\.(\\d{1,9})\\.");
 
