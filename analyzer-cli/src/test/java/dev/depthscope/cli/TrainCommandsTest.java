@@ -47,6 +47,24 @@ class TrainCommandsTest {
     return all.toArray(String[]::new);
   }
 
+  /** {@code head} + the tiny shape, trained and evaluated on {@code tokens} for a few steps. */
+  private static Run onTokens(
+      List<String> head, String tokens, int steps, Path out, String... extra) {
+    List<String> tail = new java.util.ArrayList<>();
+    tail.addAll(
+        List.of(
+            "--train-tokens",
+            tokens,
+            "--eval-tokens",
+            tokens,
+            "--steps",
+            Integer.toString(steps),
+            "--out",
+            out.toString()));
+    tail.addAll(List.of(extra));
+    return run(args(head, tail.toArray(String[]::new)));
+  }
+
   @Test
   void trainsFromTextWithTokenizer(@TempDir Path tmp) throws Exception {
     Path data = SharedFixtures.fixture("data/brown-bpe-4096");
@@ -80,18 +98,12 @@ class TrainCommandsTest {
     Path data = SharedFixtures.fixture("data/brown-bpe-4096");
     Path out = tmp.resolve("cmp");
     Run r =
-        run(
-            args(
-                List.of("train-compare", "--norms", "pre,mix"),
-                "--train-tokens",
-                data.resolve("brown-eval.u16").toString(),
-                "--eval-tokens",
-                data.resolve("brown-eval.u16").toString(),
-                "--steps",
-                "3",
-                "--out",
-                out.toString(),
-                "--json"));
+        onTokens(
+            List.of("train-compare", "--norms", "pre,mix"),
+            data.resolve("brown-eval.u16").toString(),
+            3,
+            out,
+            "--json");
     assertEquals(0, r.code(), r.err());
     JsonObject cmp =
         JsonParser.parseString(Files.readString(out.resolve("comparison.json"))).getAsJsonObject();
@@ -119,19 +131,7 @@ class TrainCommandsTest {
     Path data = SharedFixtures.fixture("data/brown-bpe-4096");
     String tokens = data.resolve("brown-eval.u16").toString();
     Path out = tmp.resolve("run");
-    Run r =
-        run(
-            args(
-                List.of("train", "--norm", "lns"),
-                "--train-tokens",
-                tokens,
-                "--eval-tokens",
-                tokens,
-                "--steps",
-                "2",
-                "--out",
-                out.toString(),
-                "--json"));
+    Run r = onTokens(List.of("train", "--norm", "lns"), tokens, 2, out, "--json");
     assertEquals(0, r.code(), r.err());
     JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
     assertEquals("lns", o.get("norm").getAsString());
@@ -141,33 +141,11 @@ class TrainCommandsTest {
     assertEquals(out.resolve("curves.json").toString(), o.get("curves").getAsString());
     assertTrue(o.get("audit").isJsonNull(), "train does not audit");
 
-    Run loud =
-        run(
-            args(
-                List.of("train"),
-                "--train-tokens",
-                tokens,
-                "--eval-tokens",
-                tokens,
-                "--steps",
-                "2",
-                "--out",
-                tmp.resolve("loud").toString()));
+    Run loud = onTokens(List.of("train"), tokens, 2, tmp.resolve("loud"));
     assertEquals(0, loud.code(), loud.err());
     assertTrue(
         loud.err().contains("train pre 100%") && loud.err().contains("2/2 steps"), loud.err());
-    Run quiet =
-        run(
-            args(
-                List.of("train", "--quiet"),
-                "--train-tokens",
-                tokens,
-                "--eval-tokens",
-                tokens,
-                "--steps",
-                "2",
-                "--out",
-                tmp.resolve("quiet").toString()));
+    Run quiet = onTokens(List.of("train", "--quiet"), tokens, 2, tmp.resolve("quiet"));
     assertEquals(0, quiet.code(), quiet.err());
     assertEquals("", quiet.err(), "--quiet: nothing on stderr");
     assertTrue(quiet.out().contains("final eval loss"), quiet.out());
