@@ -1,11 +1,9 @@
 package dev.depthscope.cli;
 
 import ai.djl.Device;
-import dev.depthscope.core.analysis.AuditResult;
 import dev.depthscope.core.analysis.AuditSummary;
 import dev.depthscope.reports.LabeledAudit;
 import dev.depthscope.reports.ReportWriter;
-import dev.depthscope.reports.TrainingCurves;
 import dev.depthscope.trainer.data.SyntheticLanguage;
 import dev.depthscope.trainer.data.WordTokenizerFiles;
 import dev.depthscope.trainer.train.Hyperparameters;
@@ -14,13 +12,11 @@ import dev.depthscope.trainer.train.Norm;
 import dev.depthscope.trainer.train.TokenStream;
 import dev.depthscope.trainer.train.TrainResult;
 import dev.depthscope.trainer.train.TrainSpec;
-import dev.depthscope.trainer.train.Trainer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -132,30 +128,16 @@ final class DemoCommand implements Callable<Integer> {
             + " %d steps each",
         trainText.size(), train.size(), layers, trainSteps);
 
-    List<LabeledAudit> audits = new ArrayList<>();
-    List<TrainingCurves> curves = new ArrayList<>();
-    List<TrainResult> results = new ArrayList<>();
-    for (Norm norm : List.of(Norm.PRE, Norm.LNS)) {
-      TrainSpec runSpec =
-          new TrainSpec(
-              norm, false, null, shape, h, train, eval, data, out.resolve(norm.cliName()), d);
-      TrainResult r;
-      try (Progress.Bar bar = progress.training("train " + norm.cliName(), trainSteps)) {
-        r = Trainer.run(runSpec, bar);
-      }
-      results.add(r);
-      AuditResult audit;
-      try (Progress.Bar bar = progress.sweep("audit " + norm.cliName())) {
-        audit = TrainedModelAudit.run(r, eval, d, bar);
-      }
-      audits.add(new LabeledAudit(norm == Norm.PRE ? "Pre-LN" : "LNS", audit));
-      curves.addAll(TrainingCurves.read(out.resolve(norm.cliName()).resolve("curves.json")));
-    }
-    Path report = ReportWriter.compareLabeled(audits, curves, out);
+    TrainSpec base = new TrainSpec(Norm.PRE, false, null, shape, h, train, eval, data, out, d);
+    AuditedComparison c =
+        AuditedComparison.run(
+            base, List.of(Norm.PRE, Norm.LNS), n -> n == Norm.PRE ? "Pre-LN" : "LNS", progress);
+    List<TrainResult> results = c.results();
+    List<LabeledAudit> audits = c.audits();
+    Path report = ReportWriter.compareLabeled(audits, c.curves(), out);
     double seconds = (System.nanoTime() - t0) / 1e9;
     if (output.json) {
-      List<TrainedRun> runs = TrainedRun.audited(results, audits);
-      output.printJson(new Summary(out.toString(), report.toString(), seconds, runs));
+      output.printJson(new Summary(out.toString(), report.toString(), seconds, c.runs()));
       return 0;
     }
     PrintWriter o = output.out();

@@ -1,23 +1,17 @@
 package dev.depthscope.cli;
 
 import ai.djl.Device;
-import dev.depthscope.core.analysis.AuditJson;
-import dev.depthscope.core.analysis.AuditResult;
 import dev.depthscope.core.analysis.AuditSummary;
 import dev.depthscope.reports.LabeledAudit;
 import dev.depthscope.reports.ReportWriter;
-import dev.depthscope.reports.TrainingCurves;
 import dev.depthscope.trainer.train.Norm;
-import dev.depthscope.trainer.train.TrainCompare;
 import dev.depthscope.trainer.train.TrainResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -79,45 +73,14 @@ final class TrainCompareCommand implements Callable<Integer> {
       parsed.add(Norm.parse(n));
     }
     var base = options.spec(parsed.get(0), options.out).on(d);
-    Progress progress = output.progress();
-    Map<Norm, Progress.Bar> bars = new IdentityHashMap<>();
-    List<TrainResult> results;
-    List<LabeledAudit> audits = new ArrayList<>();
-    List<TrainingCurves> curves = new ArrayList<>();
-    try {
-      results =
-          TrainCompare.run(
-              base,
-              parsed,
-              n ->
-                  bars.computeIfAbsent(
-                      n,
-                      k ->
-                          progress.training(
-                              "train " + k.cliName(), base.hyperparameters().steps())),
-              result -> {
-                Progress.Bar bar = bars.get(result.norm());
-                if (bar != null) {
-                  bar.close();
-                }
-                AuditResult audit;
-                try (Progress.Bar sweep = progress.sweep("audit " + result.norm().cliName())) {
-                  audit = TrainedModelAudit.run(result, base.eval(), d, sweep);
-                }
-                audits.add(new LabeledAudit(result.norm().cliName(), audit));
-                curves.addAll(
-                    TrainingCurves.read(result.modelDir().getParent().resolve("curves.json")));
-                return AuditJson.gson().toJsonTree(audit.summary()).getAsJsonObject();
-              });
-    } finally {
-      bars.values().forEach(Progress.Bar::close);
-    }
-    Path report = ReportWriter.compareLabeled(audits, curves, options.out);
+    AuditedComparison c = AuditedComparison.run(base, parsed, Norm::cliName, output.progress());
+    List<TrainResult> results = c.results();
+    List<LabeledAudit> audits = c.audits();
+    Path report = ReportWriter.compareLabeled(audits, c.curves(), options.out);
     Path comparison = options.out.resolve("comparison.json");
     if (output.json) {
-      List<TrainedRun> runs = TrainedRun.audited(results, audits);
       output.printJson(
-          new Summary(options.out.toString(), comparison.toString(), report.toString(), runs));
+          new Summary(options.out.toString(), comparison.toString(), report.toString(), c.runs()));
       return 0;
     }
     PrintWriter out = output.out();
