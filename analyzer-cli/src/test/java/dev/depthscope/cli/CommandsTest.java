@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /** The {@code inspect} and {@code trace} commands on every fixture, and their errors. */
 class CommandsTest {
@@ -54,13 +53,7 @@ class CommandsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "mixtral-tiny-fp32",
-        "qwen3-moe-tiny-bf16",
-        "deepseek-v2-tiny-fp32",
-        "deepseek-v3-tiny-bf16"
-      })
+  @MethodSource("dev.depthscope.core.SharedFixtures#moeModels")
   void inspectAndTraceWorkOnEveryMoeFixture(String name, @TempDir Path tmp) throws Exception {
     Path dir = SharedFixtures.model(name);
     Run inspect = run("inspect", dir.toString());

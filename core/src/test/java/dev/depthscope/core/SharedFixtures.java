@@ -65,6 +65,15 @@ public final class SharedFixtures {
         "qwen3-realvocab-bf16");
   }
 
+  /** The MoE-family fixtures (Mixtral, Qwen3-MoE, DeepSeek-V2/V3), as {@link #denseModels}. */
+  public static java.util.stream.Stream<String> moeModels() {
+    return java.util.stream.Stream.of(
+        "mixtral-tiny-fp32",
+        "qwen3-moe-tiny-bf16",
+        "deepseek-v2-tiny-fp32",
+        "deepseek-v3-tiny-bf16");
+  }
+
   /** A model checkpoint under {@code shared/fixtures/}, e.g. {@code llama-tiny-bf16}. */
   public static Path model(String name) {
     return fixture("fixtures/" + name);

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** config.json of the MoE and MLA families: parsed values, parameter counts and clear errors. */
 class MoeMlaConfigTest {
@@ -147,13 +147,7 @@ class MoeMlaConfigTest {
   }
 
   @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "mixtral-tiny-fp32",
-        "qwen3-moe-tiny-bf16",
-        "deepseek-v2-tiny-fp32",
-        "deepseek-v3-tiny-bf16"
-      })
+  @MethodSource("dev.depthscope.core.SharedFixtures#moeModels")
   void parameterCountEqualsTheTensorsStoredAndActiveCountIsSmaller(String name) {
     Path dir = SharedFixtures.model(name);
     ModelConfig c = ModelConfig.load(dir);

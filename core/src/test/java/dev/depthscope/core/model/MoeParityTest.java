@@ -11,7 +11,7 @@ import dev.depthscope.core.config.ModelConfig;
 import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The MoE and MLA families match transformers through the same trace as the dense ones (same
@@ -21,13 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MoeParityTest {
 
   @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "mixtral-tiny-fp32",
-        "qwen3-moe-tiny-bf16",
-        "deepseek-v2-tiny-fp32",
-        "deepseek-v3-tiny-bf16"
-      })
+  @MethodSource("dev.depthscope.core.SharedFixtures#moeModels")
   void forwardMatchesTransformersReferenceAndCountsExpertLoad(String name) {
     Trace trace = DenseParityTest.assertTraceMatchesReference(name);
     ModelConfig c = ModelConfig.load(SharedFixtures.model(name));
