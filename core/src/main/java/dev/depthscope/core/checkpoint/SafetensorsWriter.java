@@ -1,14 +1,10 @@
 package dev.depthscope.core.checkpoint;
 
-import com.google.gson.Gson;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -74,44 +70,19 @@ public final class SafetensorsWriter {
 
   /** Writes the file to {@code target}, replacing it only once the whole file is written. */
   public void write(Path target) throws IOException {
-    JsonObject header = new JsonObject();
-    if (!metadata.isEmpty()) {
-      JsonObject m = new JsonObject();
-      metadata.forEach(m::addProperty);
-      header.add("__metadata__", m);
-    }
-    long offset = 0;
+    List<SafetensorsHeader.Tensor> tensors = new ArrayList<>();
     for (Entry e : entries) {
-      long bytes = (long) length(e) * e.dtype.bytes();
-      JsonObject o = new JsonObject();
-      o.addProperty("dtype", e.dtype.name());
-      JsonArray shape = new JsonArray();
-      for (long d : e.shape) {
-        shape.add(d);
-      }
-      o.add("shape", shape);
-      JsonArray offs = new JsonArray();
-      offs.add(offset);
-      offs.add(offset + bytes);
-      o.add("data_offsets", offs);
-      header.add(e.name, o);
-      offset += bytes;
+      tensors.add(
+          new SafetensorsHeader.Tensor(
+              e.name, e.dtype, e.shape, (long) length(e) * e.dtype.bytes()));
     }
-    byte[] json = new Gson().toJson(header).getBytes(StandardCharsets.UTF_8);
-    // Pad the header with spaces to a multiple of 8 so the data area is aligned.
-    int padded = (json.length + 7) / 8 * 8;
+    byte[] header = SafetensorsHeader.encode(metadata, tensors);
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
     try {
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
-        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-        len.putLong(padded);
-        out.write(len.array());
-        out.write(json);
-        for (int i = json.length; i < padded; i++) {
-          out.write(' ');
-        }
+        out.write(header);
         for (Entry e : entries) {
           writeData(out, e);
         }

@@ -1,18 +1,16 @@
 package dev.depthscope.core.checkpoint;
 
-import com.google.gson.Gson;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes a safetensors file whose tensors are produced one chunk at a time, so files far larger
@@ -55,32 +53,13 @@ public final class StreamingSafetensorsWriter implements AutoCloseable {
     Files.createDirectories(dir);
     this.tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
     this.out = FileChannel.open(tmp, StandardOpenOption.WRITE);
-    JsonObject header = new JsonObject();
-    long offset = 0;
+    List<SafetensorsHeader.Tensor> tensors = new ArrayList<>();
     for (Spec s : specs) {
-      long bytes = s.numel() * s.dtype().bytes();
-      JsonObject o = new JsonObject();
-      o.addProperty("dtype", s.dtype().name());
-      JsonArray shape = new JsonArray();
-      for (long d : s.shape()) {
-        shape.add(d);
-      }
-      o.add("shape", shape);
-      JsonArray offs = new JsonArray();
-      offs.add(offset);
-      offs.add(offset + bytes);
-      o.add("data_offsets", offs);
-      header.add(s.name(), o);
-      offset += bytes;
+      tensors.add(
+          new SafetensorsHeader.Tensor(
+              s.name(), s.dtype(), s.shape(), s.numel() * s.dtype().bytes()));
     }
-    byte[] json = new Gson().toJson(header).getBytes(StandardCharsets.UTF_8);
-    int padded = (json.length + 7) / 8 * 8;
-    ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
-    head.putLong(padded).put(json);
-    while (head.hasRemaining()) {
-      head.put((byte) ' ');
-    }
-    head.flip();
+    ByteBuffer head = ByteBuffer.wrap(SafetensorsHeader.encode(Map.of(), tensors));
     while (head.hasRemaining()) {
       out.write(head);
     }
