@@ -210,22 +210,16 @@ final class InspectCommand implements Callable<Integer> {
     StringBuilder b = new StringBuilder(r.scoring().name().toLowerCase(Locale.ROOT));
     switch (r.groupScore()) {
       case NONE -> b.append(" top-").append(m.topK());
-      case MAX ->
+      case MAX, TOP2_SUM ->
           b.append(" group-limited top-")
               .append(m.topK())
               .append(" (best ")
               .append(r.topKGroups())
               .append(" of ")
               .append(r.groups())
-              .append(" groups by their best expert)");
-      case TOP2_SUM ->
-          b.append(" group-limited top-")
-              .append(m.topK())
-              .append(" (best ")
-              .append(r.topKGroups())
-              .append(" of ")
-              .append(r.groups())
-              .append(" groups by their top-2 sum)");
+              .append(" groups by their ")
+              .append(r.groupScore() == MoeConfig.GroupScore.MAX ? "best expert" : "top-2 sum")
+              .append(")");
     }
     if (r.correctionBias()) {
       b.append(", e_score_correction_bias");

@@ -61,6 +61,18 @@ public final class BenchCommand {
     return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
   }
 
+  /** Median wall time in seconds of {@code repeats} runs of {@code work}, after one untimed run. */
+  static double medianSeconds(int repeats, Runnable work) {
+    work.run();
+    List<Double> times = new ArrayList<>();
+    for (int r = 0; r < repeats; r++) {
+      long t0 = System.nanoTime();
+      work.run();
+      times.add((System.nanoTime() - t0) / 1e9);
+    }
+    return median(times);
+  }
+
   /** Writes a random Llama checkpoint of a given shape. */
   @Command(name = "make-model", description = "Write a random-weight Llama checkpoint.")
   static final class MakeModel implements Callable<Integer> {
@@ -176,14 +188,7 @@ public final class BenchCommand {
     public Integer call() {
       long[][] x = TokenIdsFile.read(ids);
       try (CausalLm lm = CausalLm.open(model)) {
-        lm.trace(x);
-        List<Double> times = new ArrayList<>();
-        for (int r = 0; r < repeats; r++) {
-          long t0 = System.nanoTime();
-          lm.trace(x);
-          times.add((System.nanoTime() - t0) / 1e9);
-        }
-        double s = median(times);
+        double s = medianSeconds(repeats, () -> lm.trace(x));
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("forward_seconds", s);
         f.put("forward_tokens_per_s", x.length * x[0].length / s);
@@ -266,19 +271,17 @@ public final class BenchCommand {
 
     @Override
     public Integer call() {
-      List<Double> times = new ArrayList<>();
-      for (int r = 0; r <= repeats; r++) {
-        long t0 = System.nanoTime();
-        try (CausalLm lm = CausalLm.open(model, n -> {}, CausalLm.Residency.STREAMING)) {
-          lm.config();
-        }
-        if (r > 0) {
-          times.add((System.nanoTime() - t0) / 1e9);
-        }
-      }
+      double s =
+          medianSeconds(
+              repeats,
+              () -> {
+                try (CausalLm lm = CausalLm.open(model, n -> {}, CausalLm.Residency.STREAMING)) {
+                  lm.config();
+                }
+              });
       Map<String, Object> f = new LinkedHashMap<>();
-      f.put("open_seconds", median(times));
-      f.put("open_2gb_seconds", median(times));
+      f.put("open_seconds", s);
+      f.put("open_2gb_seconds", s);
       print(f);
       return 0;
     }
