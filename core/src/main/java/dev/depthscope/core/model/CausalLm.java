@@ -347,7 +347,7 @@ public final class CausalLm implements AutoCloseable {
   }
 
   /** Vocabulary rows of the LM head processed at once: at most {@link #HEAD_SLICE_BYTES}. */
-  public int headSliceRows() {
+  private int headSliceRows() {
     return (int)
         Math.max(1, Math.min(config.vocabSize(), HEAD_SLICE_BYTES / (4L * config.hiddenSize())));
   }
