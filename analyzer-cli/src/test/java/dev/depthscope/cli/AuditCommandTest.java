@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.depthscope.core.SharedFixtures;
+import dev.depthscope.core.TestData;
 import dev.depthscope.core.analysis.AuditJson;
 import dev.depthscope.core.analysis.AuditResult;
 import java.nio.file.Files;
@@ -21,8 +21,8 @@ class AuditCommandTest {
 
   @Test
   void trainedPreLnModelShowsGrowingVarianceOnBrownText(@TempDir Path tmp) throws Exception {
-    Path dir = SharedFixtures.fixture("trained/llama-24L-brown-pre");
-    Path text = SharedFixtures.fixture("data/brown-eval.txt");
+    Path dir = TestData.fixture("trained/llama-24L-brown-pre");
+    Path text = TestData.fixture("data/brown-eval.txt");
     Run r =
         run(
             "audit",
@@ -59,7 +59,7 @@ class AuditCommandTest {
 
   @Test
   void tokenIdsAndMultipleChoiceCombine(@TempDir Path tmp) throws Exception {
-    Path dir = SharedFixtures.model("qwen3-tiny-bf16");
+    Path dir = TestData.model("qwen3-tiny-bf16");
     Path ids = dir.resolve("reference/activations.safetensors");
     Path mc =
         Files.writeString(
@@ -111,7 +111,7 @@ class AuditCommandTest {
 
   @Test
   void auditShowsASweepBarWithEtaUnlessQuietOrJson(@TempDir Path tmp) {
-    Path dir = SharedFixtures.model("qwen3-tiny-bf16");
+    Path dir = TestData.model("qwen3-tiny-bf16");
     String ids = dir.resolve("reference/activations.safetensors").toString();
     String out = tmp.toString();
     Run loud = run("audit", dir.toString(), "--token-ids", ids, "--no-report", "--out", out);
@@ -130,7 +130,7 @@ class AuditCommandTest {
 
   @Test
   void residentAuditLoadsBehindALoadBar(@TempDir Path tmp) {
-    Path dir = SharedFixtures.model("qwen3-tiny-bf16");
+    Path dir = TestData.model("qwen3-tiny-bf16");
     String ids = dir.resolve("reference/activations.safetensors").toString();
     Run r =
         run(
@@ -148,7 +148,7 @@ class AuditCommandTest {
 
   @Test
   void withoutAnEvalSourceTheErrorSaysWhatToPass(@TempDir Path tmp) {
-    Path dir = SharedFixtures.model("qwen3-tiny-bf16");
+    Path dir = TestData.model("qwen3-tiny-bf16");
     Run r = run("audit", dir.toString(), "--out", tmp.toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("--text") && r.err().contains("--token-ids"), r.err());
@@ -158,7 +158,7 @@ class AuditCommandTest {
 
   @Test
   void badMultipleChoiceFileNamesTheLine(@TempDir Path tmp) throws Exception {
-    Path dir = SharedFixtures.model("qwen3-tiny-bf16");
+    Path dir = TestData.model("qwen3-tiny-bf16");
     Path mc =
         Files.writeString(
             tmp.resolve("q.jsonl"),

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.depthscope.core.SharedFixtures;
+import dev.depthscope.core.TestData;
 import dev.depthscope.core.checkpoint.SafetensorsFile;
 import dev.depthscope.core.checkpoint.TensorInfo;
 import java.nio.file.Files;
@@ -22,9 +22,9 @@ class CommandsTest {
   }
 
   @ParameterizedTest
-  @MethodSource("dev.depthscope.core.SharedFixtures#denseModels")
+  @MethodSource("dev.depthscope.core.TestData#denseModels")
   void inspectAndTraceWorkOnEveryDenseFixture(String name, @TempDir Path tmp) throws Exception {
-    Path dir = SharedFixtures.model(name);
+    Path dir = TestData.model(name);
     Run inspect = run("inspect", dir.toString());
     assertEquals(0, inspect.code(), inspect.err());
     String arch =
@@ -53,9 +53,9 @@ class CommandsTest {
   }
 
   @ParameterizedTest
-  @MethodSource("dev.depthscope.core.SharedFixtures#moeModels")
+  @MethodSource("dev.depthscope.core.TestData#moeModels")
   void inspectAndTraceWorkOnEveryMoeFixture(String name, @TempDir Path tmp) throws Exception {
-    Path dir = SharedFixtures.model(name);
+    Path dir = TestData.model(name);
     Run inspect = run("inspect", dir.toString());
     assertEquals(0, inspect.code(), inspect.err());
     assertTrue(inspect.out().contains("active per token"), inspect.out());
@@ -92,7 +92,7 @@ class CommandsTest {
 
   @Test
   void denseTraceHasNoExpertLoad(@TempDir Path tmp) throws Exception {
-    Path dir = SharedFixtures.model("qwen3-tiny-bf16");
+    Path dir = TestData.model("qwen3-tiny-bf16");
     Path ids = Files.writeString(tmp.resolve("ids.json"), "[[0, 5, 9, 200]]");
     Path out = tmp.resolve("t.safetensors");
     Run r = run("trace", dir.toString(), "--token-ids", ids.toString(), "--out", out.toString());
@@ -105,7 +105,7 @@ class CommandsTest {
 
   @Test
   void traceJsonPrintsTheSummaryAndTheOutputFile(@TempDir Path tmp) throws Exception {
-    Path dir = SharedFixtures.model("qwen3-moe-tiny-bf16");
+    Path dir = TestData.model("qwen3-moe-tiny-bf16");
     Path ids = Files.writeString(tmp.resolve("ids.json"), "[[0, 5, 9, 200], [0, 7, 7, 3]]");
     Path out = tmp.resolve("t.safetensors");
     Run r =
@@ -134,7 +134,7 @@ class CommandsTest {
 
   @Test
   void traceShowsLoadingAndForwardBarsUnlessQuiet(@TempDir Path tmp) throws Exception {
-    Path dir = SharedFixtures.model("llama-tiny-bf16");
+    Path dir = TestData.model("llama-tiny-bf16");
     Path ids = Files.writeString(tmp.resolve("ids.json"), "[[0, 5, 9, 200]]");
     String out = tmp.resolve("t.safetensors").toString();
     Run loud = run("trace", dir.toString(), "--token-ids", ids.toString(), "--out", out);
@@ -150,7 +150,7 @@ class CommandsTest {
 
   @Test
   void traceReadsJsonTokenIds(@TempDir Path tmp) throws Exception {
-    Path dir = SharedFixtures.model("llama-tiny-bf16");
+    Path dir = TestData.model("llama-tiny-bf16");
     Path ids = Files.writeString(tmp.resolve("ids.json"), "[[0, 5, 9, 200], [0, 7, 7, 3]]");
     Path out = tmp.resolve("t.safetensors");
     Run r = run("trace", dir.toString(), "--token-ids", ids.toString(), "--out", out.toString());
@@ -163,7 +163,7 @@ class CommandsTest {
 
   @Test
   void badInputGivesOneLineErrorAndExitCode2(@TempDir Path tmp) throws Exception {
-    Path dir = SharedFixtures.model("llama-tiny-bf16");
+    Path dir = TestData.model("llama-tiny-bf16");
     Path ids = Files.writeString(tmp.resolve("ids.json"), "[[0, 5, 99999]]");
     Path out = tmp.resolve("t.safetensors");
     Run r = run("trace", dir.toString(), "--token-ids", ids.toString(), "--out", out.toString());

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import dev.depthscope.core.SharedFixtures;
+import dev.depthscope.core.TestData;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +61,7 @@ class DeviceOptionTest {
   @ParameterizedTest
   @ValueSource(strings = {"audit", "trace", "train", "train-compare", "demo"})
   void gpuOnThisCpuOnlyMachineIsAOneLineErrorWithExitCode2(String command, @TempDir Path tmp) {
-    Path dir = SharedFixtures.model("qwen3-tiny-bf16");
+    Path dir = TestData.model("qwen3-tiny-bf16");
     String ids = dir.resolve("reference/activations.safetensors").toString();
     String out = tmp.resolve("out").toString();
     List<String> args = new ArrayList<>(List.of(command, "--device", "gpu", "--out", out));

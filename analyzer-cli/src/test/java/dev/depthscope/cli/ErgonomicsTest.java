@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonParser;
-import dev.depthscope.core.SharedFixtures;
+import dev.depthscope.core.TestData;
 import dev.depthscope.core.config.ModelFamily;
 import java.nio.file.Path;
 import java.util.List;
@@ -101,7 +101,7 @@ class ErgonomicsTest {
 
   @Test
   void auditJsonGoesToStdoutAlone(@TempDir Path tmp) {
-    Path dir = SharedFixtures.model("qwen3-tiny-bf16");
+    Path dir = TestData.model("qwen3-tiny-bf16");
     Run r =
         run(
             "audit",
@@ -119,7 +119,7 @@ class ErgonomicsTest {
 
   @Test
   void inspectJsonIsMachineReadable() {
-    Path dir = SharedFixtures.model("deepseek-v3-tiny-bf16");
+    Path dir = TestData.model("deepseek-v3-tiny-bf16");
     Run r = run("inspect", dir.toString(), "--json");
     assertEquals(0, r.code(), r.err());
     var json = JsonParser.parseString(r.out()).getAsJsonObject();

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.depthscope.core.SharedFixtures;
+import dev.depthscope.core.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -67,8 +67,8 @@ class TrainCommandsTest {
 
   @Test
   void trainsFromTextWithTokenizer(@TempDir Path tmp) throws Exception {
-    Path data = SharedFixtures.fixture("data/brown-bpe-4096");
-    List<String> lines = Files.readAllLines(SharedFixtures.fixture("data/brown-eval.txt"));
+    Path data = TestData.fixture("data/brown-bpe-4096");
+    List<String> lines = Files.readAllLines(TestData.fixture("data/brown-eval.txt"));
     Path text = tmp.resolve("small.txt");
     Files.write(text, lines.subList(0, Math.min(150, lines.size())));
     Path out = tmp.resolve("run");
@@ -95,7 +95,7 @@ class TrainCommandsTest {
 
   @Test
   void compareWritesOneRunPerScheme(@TempDir Path tmp) throws Exception {
-    Path data = SharedFixtures.fixture("data/brown-bpe-4096");
+    Path data = TestData.fixture("data/brown-bpe-4096");
     Path out = tmp.resolve("cmp");
     Run r =
         onTokens(
@@ -128,7 +128,7 @@ class TrainCommandsTest {
 
   @Test
   void trainJsonPrintsTheRunAndQuietDrawsNoBar(@TempDir Path tmp) throws Exception {
-    Path data = SharedFixtures.fixture("data/brown-bpe-4096");
+    Path data = TestData.fixture("data/brown-bpe-4096");
     String tokens = data.resolve("brown-eval.u16").toString();
     Path out = tmp.resolve("run");
     Run r = onTokens(List.of("train", "--norm", "lns"), tokens, 2, out, "--json");

@@ -1,6 +1,7 @@
 package dev.depthscope.reports;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.depthscope.core.analysis.AuditResult;
@@ -12,11 +13,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.opentest4j.AssertionFailedError;
 
 /**
- * Opens a single and a comparison report in a real headless Chromium ({@link OfflineBrowser}):
- * every image decodes, the page makes no request but for itself and its data: URIs, and a model
- * named {@code <script>...} shows as text without running.
+ * Opens a single and a comparison report in a browser ({@link OfflineBrowser}: Chromium, or
+ * HtmlUnit where Chromium is not installed): every image decodes, the page makes no request but for
+ * itself and its data: URIs, and a model named {@code <script>...} shows as text without running.
  */
 class BrowserReportTest {
   private static final String EVIL = "<script>window.pwned=1</script>";
@@ -63,6 +65,16 @@ class BrowserReportTest {
     assertTrue(browser.bodyText().contains(EVIL));
     assertTrue(table.contains("Summaries"), table);
     browser.screenshot(html.resolveSibling("screenshot.png"));
+  }
+
+  @Test
+  void theImageCheckSeesAnImageThatDoesNotDecode() throws Exception {
+    // Control: a data: URI that is not a PNG must fail the check that every image decoded.
+    Path page =
+        Files.writeString(
+            tmp.resolve("broken.html"), "<img alt=\"broken\" src=\"data:image/png;base64,AAAA\">");
+    AssertionFailedError e = assertThrows(AssertionFailedError.class, () -> browser.open(page, 1));
+    assertTrue(e.getMessage().contains("image did not decode: broken"), e.getMessage());
   }
 
   @Test

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.depthscope.core.SharedFixtures;
+import dev.depthscope.core.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,7 +36,7 @@ class TrainingCurvesTest {
 
   @Test
   void referenceFileHoldsOneRunPerScheme() throws Exception {
-    Path file = SharedFixtures.fixture("trained/llama-24L-brown-curves.json");
+    Path file = TestData.fixture("trained/llama-24L-brown-curves.json");
     List<TrainingCurves> runs = TrainingCurves.read(file);
     assertEquals(List.of("pre", "lns"), runs.stream().map(TrainingCurves::name).toList());
     assertEquals(5.501509249210358, runs.get(0).finalEvalLoss(), 1e-12);

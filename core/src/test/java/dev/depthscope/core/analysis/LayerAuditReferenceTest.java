@@ -8,7 +8,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.depthscope.core.SharedFixtures;
+import dev.depthscope.core.TestData;
 import dev.depthscope.core.eval.TokenIdsFile;
 import dev.depthscope.core.model.CausalLm;
 import java.nio.file.Files;
@@ -41,7 +41,7 @@ class LayerAuditReferenceTest {
         "trained/llama-24L-brown-lns"
       })
   void auditMetricsMatchReference(String name) throws Exception {
-    Path dir = SharedFixtures.fixture(name);
+    Path dir = TestData.fixture(name);
     JsonObject ref =
         JsonParser.parseString(Files.readString(dir.resolve("reference/metrics.json")))
             .getAsJsonObject();

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.depthscope.core.SharedFixtures;
+import dev.depthscope.core.TestData;
 import dev.depthscope.core.eval.McItems;
 import dev.depthscope.core.eval.McQuestion;
 import dev.depthscope.core.model.AttentionInputs;
@@ -22,7 +22,7 @@ class McAccuracyTest {
 
   @Test
   void accuracyMatchesHandComputedLogProbabilities() {
-    Path dir = SharedFixtures.model("llama-tiny-bf16");
+    Path dir = TestData.model("llama-tiny-bf16");
     List<McQuestion> questions =
         List.of(
             new McQuestion("The cat sat on the", List.of("mat", "government", "of"), 0),

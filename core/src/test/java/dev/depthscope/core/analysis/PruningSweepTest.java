@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.depthscope.core.SharedFixtures;
+import dev.depthscope.core.TestData;
 import dev.depthscope.core.model.AttentionInputs;
 import dev.depthscope.core.model.CausalLm;
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ class PruningSweepTest {
 
   @Test
   void sweepEqualsOnePassPerRemovedBlock() {
-    Path dir = SharedFixtures.model("llama-tiny-sharded-fp32");
+    Path dir = TestData.model("llama-tiny-sharded-fp32");
     try (CausalLm lm = CausalLm.open(dir)) {
       PruningSweep.Result r =
           PruningSweep.run(lm, List.of(FIRST, SECOND), null, PruningSweep.Settings.inMemory());
@@ -43,7 +43,7 @@ class PruningSweepTest {
 
   @Test
   void spillingBeyondTheBudgetGivesIdenticalResults(@TempDir Path tmp) {
-    Path dir = SharedFixtures.model("llama-tiny-sharded-fp32");
+    Path dir = TestData.model("llama-tiny-sharded-fp32");
     try (CausalLm lm = CausalLm.open(dir)) {
       PruningSweep.Result mem =
           PruningSweep.run(lm, List.of(FIRST, SECOND), null, PruningSweep.Settings.inMemory());
@@ -63,7 +63,7 @@ class PruningSweepTest {
 
   @Test
   void streamingLoadsEachBlockOncePerSweep() {
-    Path dir = SharedFixtures.model("llama-tiny-sharded-fp32");
+    Path dir = TestData.model("llama-tiny-sharded-fp32");
     try (CausalLm streaming = CausalLm.open(dir, n -> {}, CausalLm.Residency.STREAMING);
         CausalLm resident = CausalLm.open(dir)) {
       PruningSweep.Result s =

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.depthscope.core.SharedFixtures;
+import dev.depthscope.core.TestData;
 import dev.depthscope.core.eval.TokenIdsFile;
 import dev.depthscope.core.model.CausalLm;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ class StreamingAuditTest {
         "deepseek-v3-tiny-bf16"
       })
   void streamingAndSpillingGiveTheResidentMetrics(String name, @TempDir Path spill) {
-    Path dir = SharedFixtures.model(name);
+    Path dir = TestData.model(name);
     long[][] ids = TokenIdsFile.read(dir.resolve("reference/activations.safetensors"));
     LayerAudit.Inputs in = new LayerAudit.Inputs("token-ids", ids, null);
     AuditResult resident;

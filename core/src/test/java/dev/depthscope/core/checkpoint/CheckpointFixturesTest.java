@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.depthscope.core.TestData;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -17,33 +18,19 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
  * The loader against real checkpoints written by {@code transformers} (read-only, in {@code
- * shared/fixtures}). Expected values come from the raw file bytes, parsed here independently of
+ * testdata/fixtures}). Expected values come from the raw file bytes, parsed here independently of
  * {@link SafetensorsFile}.
  */
 class CheckpointFixturesTest {
   /** An odd window far below the file sizes, but few enough mappings for a 3 MB model. */
   private static final long SMALL_WINDOW = 4093;
 
-  /**
-   * The fixture folder, or a skipped test when the shared folder is absent; a failure instead when
-   * {@code depthscope.requireFixtures} is {@code true} (CI).
-   */
   private static Path fixture(String name) {
-    Path shared = Path.of(System.getProperty("depthscope.shared", "../shared"));
-    Path dir = shared.resolve("fixtures").resolve(name);
-    if (!Files.isDirectory(dir)) {
-      String why = "fixture " + dir.toAbsolutePath() + " is missing";
-      if (Boolean.parseBoolean(System.getProperty("depthscope.requireFixtures", "false"))) {
-        fail(why + " and depthscope.requireFixtures=true");
-      }
-      Assumptions.abort(why + "; set -Ddepthscope.shared=DIR to run this test");
-    }
-    return dir;
+    return TestData.model(name);
   }
 
   /** One tensor as described by the header, read without the code under test. */

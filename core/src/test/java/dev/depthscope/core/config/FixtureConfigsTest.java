@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.depthscope.core.SharedFixtures;
+import dev.depthscope.core.TestData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -24,8 +24,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every dense-family {@code config.json} in the shared fixtures parses, with the key fields equal
- * to what the JSON says and the architecture accounting for exactly the parameters stored in the
+ * Every dense-family {@code config.json} in the test data parses, with the key fields equal to what
+ * the JSON says and the architecture accounting for exactly the parameters stored in the
  * checkpoint.
  */
 class FixtureConfigsTest {
@@ -40,9 +40,9 @@ class FixtureConfigsTest {
   }
 
   @ParameterizedTest
-  @MethodSource("dev.depthscope.core.SharedFixtures#denseModels")
+  @MethodSource("dev.depthscope.core.TestData#denseModels")
   void fixtureConfigParsesWithFieldsEqualToTheJson(String name) throws IOException {
-    Path dir = SharedFixtures.model(name);
+    Path dir = TestData.model(name);
     JsonObject j = json(dir);
     ModelConfig c = ModelConfig.load(dir);
 
@@ -89,9 +89,9 @@ class FixtureConfigsTest {
   }
 
   @ParameterizedTest
-  @MethodSource("dev.depthscope.core.SharedFixtures#denseModels")
+  @MethodSource("dev.depthscope.core.TestData#denseModels")
   void parameterCountEqualsTheTensorsInTheCheckpoint(String name) throws IOException {
-    Path dir = SharedFixtures.model(name);
+    Path dir = TestData.model(name);
     long stored = 0;
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.filter(p -> p.toString().endsWith(".safetensors")).toList()) {
@@ -127,7 +127,7 @@ class FixtureConfigsTest {
 
   @Test
   void llamaTinyBf16HasLegacyLlama3Rope() {
-    ModelConfig c = ModelConfig.load(SharedFixtures.model("llama-tiny-bf16"));
+    ModelConfig c = ModelConfig.load(TestData.model("llama-tiny-bf16"));
     assertEquals(
         new RopeConfig("llama3", 500000, 8, 64, 1, 4, Double.NaN, 32, 1, 0, 0, true, 1), c.rope());
     assertEquals(2, c.numKvHeads());
@@ -136,7 +136,7 @@ class FixtureConfigsTest {
 
   @Test
   void llamaTinyShardedHasDefaultRopeFromRopeParameters() {
-    ModelConfig c = ModelConfig.load(SharedFixtures.model("llama-tiny-sharded-fp32"));
+    ModelConfig c = ModelConfig.load(TestData.model("llama-tiny-sharded-fp32"));
     assertEquals(RopeConfig.plain(10000), c.rope());
     assertEquals(6, c.numLayers());
     assertEquals("float32", c.torchDtype());
@@ -144,7 +144,7 @@ class FixtureConfigsTest {
 
   @Test
   void llama3LongIsMultiQueryTiedWithLlama3Rope() {
-    ModelConfig c = ModelConfig.load(SharedFixtures.model("llama3-long-bf16"));
+    ModelConfig c = ModelConfig.load(TestData.model("llama3-long-bf16"));
     assertEquals(1, c.numKvHeads());
     assertEquals(128, c.headDim());
     assertTrue(c.tieWordEmbeddings());
@@ -155,7 +155,7 @@ class FixtureConfigsTest {
 
   @Test
   void mistralSwaWindowsEveryLayerAt16() {
-    ModelConfig c = ModelConfig.load(SharedFixtures.model("mistral-tiny-fp16-swa"));
+    ModelConfig c = ModelConfig.load(TestData.model("mistral-tiny-fp16-swa"));
     assertArrayEquals(new int[] {16, 16, 16, 16}, c.slidingWindows());
     assertEquals(32, c.headDim());
     assertEquals(RopeConfig.plain(1000000), c.rope());
@@ -164,7 +164,7 @@ class FixtureConfigsTest {
 
   @Test
   void qwen2TiedHasQkvBiasAndNoWindow() {
-    ModelConfig c = ModelConfig.load(SharedFixtures.model("qwen2-tiny-tied"));
+    ModelConfig c = ModelConfig.load(TestData.model("qwen2-tiny-tied"));
     assertTrue(c.qkvBias());
     assertFalse(c.outputBias() || c.mlpBias() || c.qkNorm());
     assertTrue(c.tieWordEmbeddings());
@@ -175,11 +175,11 @@ class FixtureConfigsTest {
 
   @Test
   void qwen3FixturesHaveQkNormAndExplicitHeadDim() {
-    ModelConfig tiny = ModelConfig.load(SharedFixtures.model("qwen3-tiny-bf16"));
+    ModelConfig tiny = ModelConfig.load(TestData.model("qwen3-tiny-bf16"));
     assertTrue(tiny.qkNorm());
     assertFalse(tiny.qkvBias() || tiny.outputBias());
     assertEquals(32, tiny.headDim());
-    ModelConfig real = ModelConfig.load(SharedFixtures.model("qwen3-realvocab-bf16"));
+    ModelConfig real = ModelConfig.load(TestData.model("qwen3-realvocab-bf16"));
     assertTrue(real.qkNorm());
     assertEquals(16, real.headDim());
     assertEquals(151936, real.vocabSize());

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.depthscope.core.SharedFixtures;
+import dev.depthscope.core.TestData;
 import dev.depthscope.core.checkpoint.Checkpoint;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,8 +25,7 @@ class MoeMlaConfigTest {
   @TempDir Path tmp;
 
   private static JsonObject fixtureConfig(String name) throws IOException {
-    return JsonParser.parseString(
-            Files.readString(SharedFixtures.model(name).resolve("config.json")))
+    return JsonParser.parseString(Files.readString(TestData.model(name).resolve("config.json")))
         .getAsJsonObject();
   }
 
@@ -44,7 +43,7 @@ class MoeMlaConfigTest {
 
   @Test
   void mixtralRoutesEveryLayerThroughRenormalisedSoftmaxTopK() {
-    ModelConfig c = ModelConfig.load(SharedFixtures.model("mixtral-tiny-fp32"));
+    ModelConfig c = ModelConfig.load(TestData.model("mixtral-tiny-fp32"));
     assertEquals(ModelFamily.MIXTRAL, c.family());
     MoeConfig m = c.moe();
     assertEquals(4, m.numExperts());
@@ -61,7 +60,7 @@ class MoeMlaConfigTest {
 
   @Test
   void qwen3MoeKeepsQkNormAndHonoursSparseStepAndMlpOnlyLayers() throws IOException {
-    ModelConfig c = ModelConfig.load(SharedFixtures.model("qwen3-moe-tiny-bf16"));
+    ModelConfig c = ModelConfig.load(TestData.model("qwen3-moe-tiny-bf16"));
     assertEquals(ModelFamily.QWEN3_MOE, c.family());
     assertTrue(c.qkNorm());
     assertEquals(32, c.headDim());
@@ -86,7 +85,7 @@ class MoeMlaConfigTest {
 
   @Test
   void deepSeekV2HasFullRankQueryGreedySoftmaxAndDenseFirstLayer() {
-    ModelConfig c = ModelConfig.load(SharedFixtures.model("deepseek-v2-tiny-fp32"));
+    ModelConfig c = ModelConfig.load(TestData.model("deepseek-v2-tiny-fp32"));
     MlaConfig mla = c.mla();
     assertEquals(0, mla.qLoraRank());
     assertFalse(mla.lowRankQuery());
@@ -105,7 +104,7 @@ class MoeMlaConfigTest {
 
   @Test
   void deepSeekV3HasLowRankQuerySigmoidGroupLimitedRouting() {
-    ModelConfig c = ModelConfig.load(SharedFixtures.model("deepseek-v3-tiny-bf16"));
+    ModelConfig c = ModelConfig.load(TestData.model("deepseek-v3-tiny-bf16"));
     assertEquals(48, c.mla().qLoraRank());
     assertTrue(c.mla().ropeInterleave());
     MoeConfig.Router r = c.moe().router();
@@ -147,9 +146,9 @@ class MoeMlaConfigTest {
   }
 
   @ParameterizedTest
-  @MethodSource("dev.depthscope.core.SharedFixtures#moeModels")
+  @MethodSource("dev.depthscope.core.TestData#moeModels")
   void parameterCountEqualsTheTensorsStoredAndActiveCountIsSmaller(String name) {
-    Path dir = SharedFixtures.model(name);
+    Path dir = TestData.model(name);
     ModelConfig c = ModelConfig.load(dir);
     try (Checkpoint ckpt = Checkpoint.open(dir)) {
       long stored = ckpt.tensors().values().stream().mapToLong(t -> t.numel()).sum();
@@ -195,7 +194,7 @@ class MoeMlaConfigTest {
 
   @Test
   void denseFamiliesHaveNoMoeOrMla() {
-    ModelConfig c = ModelConfig.load(SharedFixtures.model("qwen3-tiny-bf16"));
+    ModelConfig c = ModelConfig.load(TestData.model("qwen3-tiny-bf16"));
     assertNull(c.moe());
     assertNull(c.mla());
     assertEquals(c.parameterCount(), c.activeParameterCount());

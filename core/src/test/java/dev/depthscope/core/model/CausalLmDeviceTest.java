@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import dev.depthscope.core.SharedFixtures;
+import dev.depthscope.core.TestData;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +25,7 @@ class CausalLmDeviceTest {
   @ParameterizedTest
   @ValueSource(strings = {"llama-tiny-bf16", "deepseek-v3-tiny-bf16"})
   void openingOnTheCpuExplicitlyTracesExactlyLikeTheDefault(String name) {
-    Path dir = SharedFixtures.model(name);
+    Path dir = TestData.model(name);
     Trace byDefault;
     try (CausalLm lm = CausalLm.open(dir, n -> {})) {
       assertEquals(Device.cpu(), lm.device());
@@ -52,7 +52,7 @@ class CausalLmDeviceTest {
     assumeTrue(
         Engine.getEngine("PyTorch").getGpuCount() == 0,
         "this machine has a GPU; the refusal applies to CPU-only libtorch builds");
-    Path dir = SharedFixtures.model("llama-tiny-bf16");
+    Path dir = TestData.model("llama-tiny-bf16");
     var e =
         assertThrows(
             IllegalArgumentException.class,

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.depthscope.core.SharedFixtures;
+import dev.depthscope.core.TestData;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -22,7 +22,7 @@ class CausalLmHeadTest {
   @ParameterizedTest
   @ValueSource(strings = {"llama-tiny-bf16", "qwen3-realvocab-bf16", "qwen2-tiny-tied"})
   void slicingTheVocabularyAndChunkingPositionsChangesNothing(String name) {
-    try (CausalLm lm = CausalLm.open(SharedFixtures.model(name), n -> {});
+    try (CausalLm lm = CausalLm.open(TestData.model(name), n -> {});
         NDManager m = lm.manager().newSubManager();
         AttentionInputs att = lm.attentionInputs(m, IDS[0].length)) {
       NDArray h = lm.blocks(0, lm.config().numLayers(), lm.embed(m, IDS), att);

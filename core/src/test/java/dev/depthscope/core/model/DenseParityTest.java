@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.depthscope.core.SharedFixtures;
+import dev.depthscope.core.TestData;
 import dev.depthscope.core.checkpoint.SafetensorsFile;
 import dev.depthscope.core.checkpoint.TensorInfo;
 import java.nio.file.Path;
@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DenseParityTest {
 
   @ParameterizedTest
-  @MethodSource("dev.depthscope.core.SharedFixtures#denseModels")
+  @MethodSource("dev.depthscope.core.TestData#denseModels")
   void forwardMatchesTransformersReference(String name) {
     assertTraceMatchesReference(name);
   }
@@ -28,7 +28,7 @@ class DenseParityTest {
    * and prints the measured errors; returns the trace for further checks.
    */
   static Trace assertTraceMatchesReference(String name) {
-    Path dir = SharedFixtures.model(name);
+    Path dir = TestData.model(name);
     try (SafetensorsFile ref =
             SafetensorsFile.open(dir.resolve("reference/activations.safetensors"));
         CausalLm model = CausalLm.open(dir)) {

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.depthscope.core.SharedFixtures;
+import dev.depthscope.core.TestData;
 import dev.depthscope.core.checkpoint.SafetensorsFile;
 import dev.depthscope.core.checkpoint.SafetensorsWriter;
 import dev.depthscope.core.checkpoint.TensorInfo;
@@ -28,7 +28,7 @@ class ExpertLoadTest {
 
   @Test
   void blockByBlockSinkSeesTheSameLoadAsTheTraceAndAccumulates() {
-    try (CausalLm lm = CausalLm.open(SharedFixtures.model("deepseek-v3-tiny-bf16"))) {
+    try (CausalLm lm = CausalLm.open(TestData.model("deepseek-v3-tiny-bf16"))) {
       Trace trace = lm.trace(IDS);
       ExpertLoad sink = new ExpertLoad(lm.config());
       try (NDManager m = lm.manager().newSubManager();
@@ -56,7 +56,7 @@ class ExpertLoadTest {
 
   @Test
   void multiTokenPredictionLayersAreSkippedWithOneNotice(@TempDir Path tmp) throws Exception {
-    Path src = SharedFixtures.model("deepseek-v3-tiny-bf16");
+    Path src = TestData.model("deepseek-v3-tiny-bf16");
     Files.copy(src.resolve("config.json"), tmp.resolve("config.json"));
     SafetensorsWriter w = new SafetensorsWriter();
     try (SafetensorsFile f = SafetensorsFile.open(src.resolve("model.safetensors"))) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.depthscope.core.SharedFixtures;
+import dev.depthscope.core.TestData;
 import dev.depthscope.core.config.ModelConfig;
 import java.util.Arrays;
 import java.util.Map;
@@ -21,10 +21,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class MoeParityTest {
 
   @ParameterizedTest
-  @MethodSource("dev.depthscope.core.SharedFixtures#moeModels")
+  @MethodSource("dev.depthscope.core.TestData#moeModels")
   void forwardMatchesTransformersReferenceAndCountsExpertLoad(String name) {
     Trace trace = DenseParityTest.assertTraceMatchesReference(name);
-    ModelConfig c = ModelConfig.load(SharedFixtures.model(name));
+    ModelConfig c = ModelConfig.load(TestData.model(name));
     assertNotNull(c.moe(), name + " is a MoE family");
     long routed = (long) trace.batch() * trace.seqLen() * c.moe().topK();
     boolean sawMoe = false;

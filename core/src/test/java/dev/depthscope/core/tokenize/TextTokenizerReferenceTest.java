@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.depthscope.core.SharedFixtures;
+import dev.depthscope.core.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * DJL ids against {@code shared/data/tokenizers/reference-encodings.json}, the ids of the Python
+ * DJL ids against {@code testdata/data/tokenizers/reference-encodings.json}, the ids of the Python
  * {@code tokenizers} library for hard strings, for the real Llama 3, Qwen3 and DeepSeek-V3
  * tokenizers and the project's Brown BPE.
  */
@@ -42,7 +42,7 @@ class TextTokenizerReferenceTest {
 
   @BeforeAll
   void readReference() throws IOException {
-    Path file = SharedFixtures.fixture("data/tokenizers/reference-encodings.json");
+    Path file = TestData.fixture("data/tokenizers/reference-encodings.json");
     reference = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
     samples =
         reference.getAsJsonArray("samples").asList().stream()
@@ -56,8 +56,7 @@ class TextTokenizerReferenceTest {
   }
 
   private TextTokenizer tokenizer(String name) {
-    return tokenizers.computeIfAbsent(
-        name, n -> TextTokenizer.load(SharedFixtures.fixture(DIRS.get(n))));
+    return tokenizers.computeIfAbsent(name, n -> TextTokenizer.load(TestData.fixture(DIRS.get(n))));
   }
 
   private JsonObject expected(String name) {

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 /**
  * Writes a five-word WordLevel tokenizer ({@code <s>}=0, {@code </s>}=1, {@code <unk>}=2, {@code
  * hello}=3, {@code world}=4) into a directory, so that loading rules and errors can be tested
- * without the shared fixtures.
+ * without the test data.
  */
 final class TinyTokenizerFiles {
   /** A post-processor that wraps a single sequence as {@code <s> A </s>}. */

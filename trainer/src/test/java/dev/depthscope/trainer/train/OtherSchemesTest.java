@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.depthscope.core.SharedFixtures;
+import dev.depthscope.core.TestData;
 import dev.depthscope.core.config.ModelConfig;
 import dev.depthscope.core.config.NormScheme;
 import dev.depthscope.core.model.CausalLm;
@@ -27,8 +27,8 @@ class OtherSchemesTest {
 
   @Test
   void postAndMixTrainAndTheirExportsLoad() throws Exception {
-    Path init = SharedFixtures.fixture("trainer-reference/parity-6L/init");
-    Path data = SharedFixtures.fixture("data/brown-bpe-4096");
+    Path init = TestData.fixture("trainer-reference/parity-6L/init");
+    Path data = TestData.fixture("data/brown-bpe-4096");
     Hyperparameters hp =
         new Hyperparameters(40, 4, 64, 1e-3, 5, 0.1, 0.1, 1.0, 0.9, 0.95, 1e-8, 2, 16, 20, 1L);
     TrainSpec base =

@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.depthscope.core.SharedFixtures;
+import dev.depthscope.core.TestData;
 import dev.depthscope.core.model.AttentionInputs;
 import dev.depthscope.core.model.CausalLm;
 import java.nio.file.Files;
@@ -29,8 +29,8 @@ class ParityTest {
   @ParameterizedTest
   @ValueSource(strings = {"pre", "lns"})
   void matchesPyTorchReference(String scheme) throws Exception {
-    Path ref = SharedFixtures.fixture("trainer-reference/parity-6L");
-    Path data = SharedFixtures.fixture("data/brown-bpe-4096");
+    Path ref = TestData.fixture("trainer-reference/parity-6L");
+    Path data = TestData.fixture("data/brown-bpe-4096");
     JsonObject curves =
         JsonParser.parseString(Files.readString(ref.resolve("reference-curves.json")))
             .getAsJsonObject();
