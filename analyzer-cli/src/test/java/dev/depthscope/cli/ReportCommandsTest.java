@@ -66,6 +66,7 @@ class ReportCommandsTest {
             null),
         new AuditResult.Uncertainty("test", ci, null),
         AuditSummary.of(variance, delta, base, 0.01),
+        null,
         new AuditResult.Sweep(10, 20, 1, 0),
         Map.of("total_seconds", 1.0),
         Map.of("depthscope", "test"));

@@ -133,6 +133,7 @@ class ReportWriterTest {
             a.metrics(),
             a.uncertainty(),
             a.summary(),
+            a.removalSearch(),
             a.sweep(),
             a.timings(),
             a.versions());

@@ -69,6 +69,7 @@ public final class Samples {
         a.metrics(),
         a.uncertainty(),
         a.summary(),
+        a.removalSearch(),
         a.sweep(),
         a.timings(),
         a.versions());

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param metrics the per-layer measurements
  * @param uncertainty bootstrap intervals
  * @param summary the verdict
+ * @param removalSearch the sets of blocks a removal search measured (null when none was asked for)
  * @param sweep cost of the pruning sweep
  * @param timings wall-clock seconds per phase
  * @param versions software versions
@@ -25,6 +26,7 @@ public record AuditResult(
     Metrics metrics,
     Uncertainty uncertainty,
     AuditSummary summary,
+    RemovalSearchResult removalSearch,
     Sweep sweep,
     Map<String, Double> timings,
     Map<String, String> versions) {

@@ -18,6 +18,8 @@ import org.apache.commons.math3.stat.regression.SimpleRegression;
  * @param longestRun the longest run of consecutive ineffective layers, {@code [first, last]}, or
  *     empty
  * @param ineffectiveFraction share of layers that are ineffective
+ * @param cut the longest run removed as one joint removal (all its blocks replaced by the identity
+ *     at once), as measured; null when there is no run or no NLL
  */
 public record AuditSummary(
     double varianceGrowth,
@@ -28,7 +30,8 @@ public record AuditSummary(
     double threshold,
     List<Integer> ineffectiveLayers,
     List<Integer> longestRun,
-    double ineffectiveFraction) {
+    double ineffectiveFraction,
+    RemovedSet cut) {
 
   public AuditSummary {
     ineffectiveLayers = List.copyOf(ineffectiveLayers);
@@ -85,6 +88,33 @@ public record AuditSummary(
         threshold,
         ineffective,
         run,
-        deltaNll == null ? Double.NaN : (double) ineffective.size() / layers);
+        deltaNll == null ? Double.NaN : (double) ineffective.size() / layers,
+        null);
+  }
+
+  /** This summary with the longest run's jointly measured removal. */
+  public AuditSummary withCut(RemovedSet measured) {
+    if (!measured.blocks().equals(runBlocks())) {
+      throw new IllegalArgumentException(
+          "the cut " + measured.blocks() + " is not the longest run " + longestRun);
+    }
+    return new AuditSummary(
+        varianceGrowth,
+        logVarianceSlope,
+        logVarianceR2,
+        linearVarianceR2,
+        growth,
+        threshold,
+        ineffectiveLayers,
+        longestRun,
+        ineffectiveFraction,
+        measured);
+  }
+
+  /** The blocks of the longest run, ascending (empty when there is none). */
+  public List<Integer> runBlocks() {
+    return longestRun.isEmpty()
+        ? List.of()
+        : RemovalSearch.window(longestRun.get(0), longestRun.get(1) - longestRun.get(0) + 1);
   }
 }

@@ -40,12 +40,24 @@ public final class LayerAudit {
    *
    * @param threshold relative NLL change below which a layer counts as ineffective
    * @param batchRows rows per forward batch
-   * @param sweep memory budget, spill directory and progress of the sweep
+   * @param sweep memory budget, spill directory and progress of the sweep and the joint passes
+   * @param search the removal search to run after the sweep (null for none)
    */
-  public record Options(double threshold, int batchRows, PruningSweep.Settings sweep) {
-    /** Defaults for tests: everything in memory, no progress. */
+  public record Options(
+      double threshold, int batchRows, PruningSweep.Settings sweep, RemovalSearch.Options search) {
+    /** Options without a removal search. */
+    public Options(double threshold, int batchRows, PruningSweep.Settings sweep) {
+      this(threshold, batchRows, sweep, null);
+    }
+
+    /** Defaults for tests: everything in memory, no progress, no search. */
     public static Options of(double threshold, int batchRows) {
-      return new Options(threshold, batchRows, PruningSweep.Settings.inMemory());
+      return new Options(threshold, batchRows, PruningSweep.Settings.inMemory(), null);
+    }
+
+    /** The same options with {@code search}. */
+    public Options withSearch(RemovalSearch.Options search) {
+      return new Options(threshold, batchRows, sweep, search);
     }
   }
 
@@ -79,12 +91,12 @@ public final class LayerAudit {
     double[] tokens = null;
     long spilled = 0;
     long[][] expertLoad = null;
+    List<long[][]> batches = new ArrayList<>();
     long t0 = System.nanoTime();
     if (in.rows() != null) {
       long[][] rows = in.rows();
       int n = rows.length;
       int seqLen = rows[0].length;
-      List<long[][]> batches = new ArrayList<>();
       for (int start = 0; start < n; start += opt.batchRows()) {
         batches.add(Arrays.copyOfRange(rows, start, Math.min(n, start + opt.batchRows())));
       }
@@ -164,6 +176,28 @@ public final class LayerAudit {
                 metrics.pruningDeltaNll(),
                 metrics.baselineNll(),
                 opt.threshold());
+    RemovalSearchResult search = null;
+    if (baseSum != null) {
+      long t2 = System.nanoTime();
+      JointMeasurement joint =
+          new JointMeasurement(
+              lm,
+              batches,
+              baseSum,
+              prunedSum,
+              tokens,
+              metrics.baselineNll(),
+              metrics.pruningDeltaNll(),
+              after(opt.sweep(), done));
+      if (opt.search() != null) {
+        search = RemovalSearch.run(joint, metrics.lastTokenAngularMatrix(), opt.search());
+      }
+      List<Integer> run = summary.runBlocks();
+      if (!run.isEmpty()) {
+        summary = summary.withCut(joint.measure(List.of(run)).get(0));
+      }
+      timings.put("joint_removal_seconds", (System.nanoTime() - t2) / 1e9);
+    }
     timings.put("total_seconds", (System.nanoTime() - t0) / 1e9);
 
     var c = lm.config();
@@ -194,6 +228,7 @@ public final class LayerAudit {
             nllIntervals,
             mcIntervals),
         summary,
+        search,
         new AuditResult.Sweep(done, batchCount * (long) layers * (layers + 1), batchCount, spilled),
         timings,
         versions());
@@ -329,6 +364,15 @@ public final class LayerAudit {
   private static PruningSweep.Settings offset(PruningSweep.Settings s, long done, long total) {
     PruningSweep.ProgressListener p = s.progress();
     return s.withProgress(p == null ? null : (d, t) -> p.blockEvaluated(done + d, total));
+  }
+
+  /**
+   * The sweep settings for passes after the first {@code done} evaluations, whose totals are only
+   * known pass by pass: the bar's total grows with each pass.
+   */
+  private static PruningSweep.Settings after(PruningSweep.Settings s, long done) {
+    PruningSweep.ProgressListener p = s.progress();
+    return s.withProgress(p == null ? null : (d, t) -> p.blockEvaluated(done + d, done + t));
   }
 
   private static float[] slice(float[] nll, int row, int perRow) {

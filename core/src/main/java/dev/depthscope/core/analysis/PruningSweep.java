@@ -1,13 +1,13 @@
 package dev.depthscope.core.analysis;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.depthscope.core.model.AttentionInputs;
 import dev.depthscope.core.model.CausalLm;
 import dev.depthscope.core.model.ExpertLoad;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,18 +80,6 @@ public final class PruningSweep {
       long spilledBytes,
       long[][] expertLoad) {}
 
-  /**
-   * How many {@code [B, T, D]} states one head call may take: up to {@link #HEAD_STACK_BYTES} of
-   * stacked states, so that an LM head read in vocabulary slices is read once per group.
-   */
-  private static int statesPerHead(CausalLm lm, long[][] ids) {
-    long perState = 4L * ids.length * ids[0].length * lm.config().hiddenSize();
-    return (int) Math.max(1, Math.min(lm.config().numLayers() + 1, HEAD_STACK_BYTES / perState));
-  }
-
-  /** Bytes of hidden states stacked for one head call (the head's own memory is chunked). */
-  static final long HEAD_STACK_BYTES = 128L << 20;
-
   /** Block evaluations one batch costs for a model of {@code layers} blocks. */
   public static long cost(int layers) {
     return (long) layers * (layers + 1) / 2;
@@ -153,38 +141,16 @@ public final class PruningSweep {
           progress.blockEvaluated(++done, total);
         }
       }
-      // The head runs once per group of states stacked along the batch axis, so a large LM head
-      // that is read in vocabulary slices is read once per group rather than once per variant.
+      // The head runs over the baseline and every variant of a batch stacked together.
       float[][] baseline = new float[nb][];
       float[][][] pruned = new float[nb][layers][];
       for (int b = 0; b < nb; b++) {
-        long[][] ids = batches.get(b);
-        StateStore.Slot[] slots = new StateStore.Slot[layers + 1];
-        slots[0] = base[b];
-        System.arraycopy(variants[b], 0, slots, 1, layers);
-        int perGroup = statesPerHead(lm, ids);
-        for (int first = 0; first <= layers; first += perGroup) {
-          int count = Math.min(perGroup, layers + 1 - first);
-          try (NDManager step = m.newSubManager()) {
-            NDList states = new NDList();
-            long[][] stackedIds = new long[count * ids.length][];
-            for (int k = 0; k < count; k++) {
-              states.add(slots[first + k].load(step));
-              System.arraycopy(ids, 0, stackedIds, k * ids.length, ids.length);
-            }
-            NDArray stacked = count == 1 ? states.get(0) : NDArrays.concat(states, 0);
-            float[] nll = lm.tokenNll(stacked, stackedIds);
-            int per = ids.length * (ids[0].length - 1);
-            for (int k = 0; k < count; k++) {
-              float[] part = java.util.Arrays.copyOfRange(nll, k * per, (k + 1) * per);
-              if (first + k == 0) {
-                baseline[b] = part;
-              } else {
-                pruned[b][first + k - 1] = part;
-              }
-            }
-          }
-        }
+        List<StateStore.Slot> slots = new ArrayList<>(layers + 1);
+        slots.add(base[b]);
+        slots.addAll(Arrays.asList(variants[b]));
+        float[][] nll = StackedHead.tokenNll(lm, m, batches.get(b), slots);
+        baseline[b] = nll[0];
+        System.arraycopy(nll, 1, pruned[b], 0, layers);
       }
       attention.values().forEach(AttentionInputs::close);
       return new Result(
