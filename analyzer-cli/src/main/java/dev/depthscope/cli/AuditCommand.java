@@ -5,6 +5,7 @@ import dev.depthscope.core.analysis.AuditJson;
 import dev.depthscope.core.analysis.AuditResult;
 import dev.depthscope.core.analysis.LayerAudit;
 import dev.depthscope.core.analysis.PruningSweep;
+import dev.depthscope.core.analysis.RemovalSearch;
 import dev.depthscope.core.eval.McItems;
 import dev.depthscope.core.eval.McQuestions;
 import dev.depthscope.core.eval.TextWindows;
@@ -141,6 +142,32 @@ final class AuditCommand implements Callable<Integer> {
               + " (faster for models that fit; refused when the estimate exceeds free RAM).")
   boolean resident;
 
+  /** Which removal-search strategies {@code --search} runs. */
+  enum Search {
+    greedy,
+    contiguous,
+    all
+  }
+
+  @Option(
+      names = "--search",
+      paramLabel = "STRATEGY",
+      description =
+          "Also measure removing several blocks together, for k = 1..--remove-up-to: greedy"
+              + " (SLEB's rule: add the block whose joint removal raises the NLL least), contiguous"
+              + " (for each k, the window of k blocks with the smallest last-token angular"
+              + " distance, and the window with the lowest measured NLL among all), or all (both)."
+              + " Needs --text or --token-ids.")
+  Search search;
+
+  @Option(
+      names = "--remove-up-to",
+      paramLabel = "K",
+      description =
+          "Largest number of blocks --search removes together (default: 8, or L-1 for models of"
+              + " fewer than 9 blocks).")
+  Integer removeUpTo;
+
   @Mixin OutputOptions output;
 
   @Mixin DeviceOption device;
@@ -159,6 +186,14 @@ final class AuditCommand implements Callable<Integer> {
     if (batch <= 0 || seqLen < 2 || threshold < 0) {
       throw new IllegalArgumentException(
           "--batch must be positive, --seq-len at least 2, --threshold not negative");
+    }
+    if (search != null && nll == null) {
+      throw new IllegalArgumentException(
+          "--search measures NLL: pass --text FILE or --token-ids FILE as well");
+    }
+    if (removeUpTo != null && search == null) {
+      throw new IllegalArgumentException(
+          "--remove-up-to sets the size of a removal search: pass --search as well");
     }
     Device d = device.require();
     Path dir = model.resolve();
@@ -208,7 +243,11 @@ final class AuditCommand implements Callable<Integer> {
       AuditResult result;
       try (Progress.Bar bar = progress.sweep("audit")) {
         LayerAudit.Options options =
-            new LayerAudit.Options(threshold, batch, new PruningSweep.Settings(budget, spill, bar));
+            new LayerAudit.Options(
+                threshold,
+                batch,
+                new PruningSweep.Settings(budget, spill, bar),
+                searchOptions(lm.config().numLayers()));
         result = LayerAudit.run(lm, dir, inputs, options);
       }
       result.timings().put("load_seconds", loadSeconds);
@@ -228,6 +267,23 @@ final class AuditCommand implements Callable<Integer> {
       o.flush();
     }
     return 0;
+  }
+
+  private RemovalSearch.Options searchOptions(int layers) {
+    if (search == null) {
+      return null;
+    }
+    int k = removeUpTo != null ? removeUpTo : Math.min(8, layers - 1);
+    if (k < 1 || k >= layers) {
+      throw new IllegalArgumentException(
+          "--remove-up-to must be between 1 and "
+              + (layers - 1)
+              + " (the model has "
+              + layers
+              + " blocks), got "
+              + k);
+    }
+    return new RemovalSearch.Options(search != Search.contiguous, search != Search.greedy, k);
   }
 
   private Path tokenizerDir(Path modelDir) {

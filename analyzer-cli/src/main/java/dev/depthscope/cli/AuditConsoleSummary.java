@@ -2,6 +2,7 @@ package dev.depthscope.cli;
 
 import dev.depthscope.core.analysis.AuditResult;
 import dev.depthscope.core.analysis.AuditSummary;
+import dev.depthscope.core.analysis.RemovedSet;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -59,11 +60,18 @@ final class AuditConsoleSummary {
         int a = s.longestRun().get(0);
         int b = s.longestRun().get(1);
         o.printf(
-            Locale.ROOT,
-            "  longest run         blocks %d..%d (%d contiguous blocks a pruner could cut)%n",
-            a,
-            b,
-            b - a + 1);
+            Locale.ROOT, "  longest run         blocks %d..%d (%d contiguous)%n", a, b, b - a + 1);
+        RemovedSet cut = s.cut();
+        if (cut != null) {
+          o.printf(
+              Locale.ROOT,
+              "  removed together    they cost %+.4f nats (95%% CI %+.4f..%+.4f), measured;"
+                  + " one at a time they add up to %+.4f%n",
+              cut.jointDeltaNll(),
+              cut.ci95()[0],
+              cut.ci95()[1],
+              cut.sumOfSingleDeltas());
+        }
       }
       double[] d = x.pruningDeltaNll();
       int most = 0;

@@ -80,6 +80,7 @@ final class Progress {
     private ProgressBar bar;
     private Lines lines;
     private long lastTenth;
+    private Bar successor;
 
     private Bar(Progress owner, String task, String unit) {
       this.owner = owner;
@@ -153,10 +154,25 @@ final class Progress {
       stepTo(step + 1L);
     }
 
+    /** A bar of its own for the next phase, which starts its clock now; closed with this one. */
+    @Override
+    public synchronized PruningSweep.ProgressListener next(String nextTask) {
+      if (owner == null) {
+        return this;
+      }
+      close();
+      successor = owner.sweep(nextTask);
+      return successor;
+    }
+
     @Override
     public synchronized void close() {
       if (bar != null) {
         bar.close();
+        bar = null;
+      }
+      if (successor != null) {
+        successor.close();
       }
     }
   }

@@ -2,6 +2,7 @@ package dev.depthscope.reports;
 
 import dev.depthscope.core.analysis.AuditResult;
 import dev.depthscope.core.analysis.AuditSummary;
+import dev.depthscope.core.analysis.RemovedSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -92,6 +93,9 @@ public record Verdict(String headline, List<String> facts) {
                       + " ("
                       + (last - first + 1)
                       + " blocks).");
+          if (first != last && s.cut() != null) {
+            facts.add(cutFact(s.cut()));
+          }
         }
         facts.add(
             deep
@@ -99,9 +103,11 @@ public record Verdict(String headline, List<String> facts) {
                 + (layers + 1) / 2
                 + " and up).");
       }
-      facts.add(
-          "Blocks are judged one at a time: removing several ineffective blocks together can cost"
-              + " more than the sum suggests.");
+      if (s.cut() == null || s.cut().blocks().size() < 2) {
+        facts.add(
+            "Blocks are judged one at a time: removing several ineffective blocks together can"
+                + " cost more than the sum suggests.");
+      }
     }
     mcFact(a, facts);
 
@@ -145,6 +151,25 @@ public record Verdict(String headline, List<String> facts) {
               + "\u00d7 with depth.";
     }
     return new Verdict(headline, facts);
+  }
+
+  /** The measured joint removal of the longest run, against the sum of its single removals. */
+  static String cutFact(RemovedSet cut) {
+    double ratio = cut.jointDeltaNll() / cut.sumOfSingleDeltas();
+    String compared =
+        Double.isFinite(ratio) && cut.sumOfSingleDeltas() > 0
+            ? " (" + Format.number(ratio, 3) + "\u00d7 the sum)"
+            : "";
+    return "Removed together, measured, they raise the NLL by "
+        + Format.number(cut.jointDeltaNll(), 4)
+        + " nats per token (95% CI "
+        + Format.number(cut.ci95()[0], 4)
+        + " to "
+        + Format.number(cut.ci95()[1], 4)
+        + "); one at a time their costs add up to "
+        + Format.number(cut.sumOfSingleDeltas(), 4)
+        + compared
+        + ".";
   }
 
   private static void mcFact(AuditResult a, List<String> facts) {

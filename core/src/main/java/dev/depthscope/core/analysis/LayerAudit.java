@@ -188,7 +188,7 @@ public final class LayerAudit {
               tokens,
               metrics.baselineNll(),
               metrics.pruningDeltaNll(),
-              after(opt.sweep(), done));
+              joints(opt.sweep(), done, opt.search() == null ? "cut" : "search"));
       if (opt.search() != null) {
         search = RemovalSearch.run(joint, metrics.lastTokenAngularMatrix(), opt.search());
       }
@@ -367,12 +367,18 @@ public final class LayerAudit {
   }
 
   /**
-   * The sweep settings for passes after the first {@code done} evaluations, whose totals are only
-   * known pass by pass: the bar's total grows with each pass.
+   * The settings of the joint passes after the sweep: a listener of their own ({@link
+   * PruningSweep.ProgressListener#next}) when the caller gives one, else the sweep's counting on
+   * from {@code done}. Their totals are known pass by pass, so the total grows with each pass.
    */
-  private static PruningSweep.Settings after(PruningSweep.Settings s, long done) {
+  private static PruningSweep.Settings joints(PruningSweep.Settings s, long done, String task) {
     PruningSweep.ProgressListener p = s.progress();
-    return s.withProgress(p == null ? null : (d, t) -> p.blockEvaluated(done + d, done + t));
+    if (p == null) {
+      return s;
+    }
+    PruningSweep.ProgressListener next = p.next(task);
+    long from = next == p ? done : 0;
+    return s.withProgress((d, t) -> next.blockEvaluated(from + d, from + t));
   }
 
   private static float[] slice(float[] nll, int row, int perRow) {

@@ -40,6 +40,14 @@ public final class PruningSweep {
     /** Called after each block evaluation. */
     void blockEvaluated(long done, long total);
 
+    /**
+     * The listener for a following phase of block evaluations named {@code task} (e.g. the joint
+     * removals after the sweep), counted from 0; by default this one, counting on.
+     */
+    default ProgressListener next(String task) {
+      return this;
+    }
+
     /** A listener that ignores progress. */
     ProgressListener NONE = (done, total) -> {};
   }

@@ -133,6 +133,11 @@ public final class AuditCharts {
               Plots.chart(PerLayer.PRUNING_DELTA_NLL.title(), sub, plot, true)));
     }
 
+    Chart removal = RemovalChart.of(a, model);
+    if (removal != null) {
+      charts.add(removal);
+    }
+
     YIntervalSeriesCollection mc = Datasets.mcAccuracyDelta(a);
     if (mc != null) {
       XYPlot plot =

@@ -31,6 +31,7 @@ public final class ReportPage {
       p.h2("charts", "Charts");
       figures.forEach(p::figure);
     }
+    RemovalTable.write(p, a);
     p.h2("layers", "Per-layer table");
     p.el(
         "p",
@@ -196,6 +197,19 @@ public final class ReportPage {
                         s.longestRun().size() == 2
                             ? s.longestRun().get(0) + "\u2013" + s.longestRun().get(1)
                             : "none")));
+    rows.add(
+        Map.entry(
+            "that run removed together, measured \u0394NLL",
+            a ->
+                sum(
+                    a,
+                    s ->
+                        s.cut() == null
+                            ? Format.UNDEFINED
+                            : Format.number(s.cut().jointDeltaNll(), 4)
+                                + " (sum of singles "
+                                + Format.number(s.cut().sumOfSingleDeltas(), 4)
+                                + ")")));
     rows.add(Map.entry("MC accuracy", a -> Format.percent(a.metrics().mcAccuracy())));
     p.raw("<div class=\"scroll\"><table>\n<thead><tr><th class=\"text\"></th>");
     for (LabeledAudit la : audits) {
