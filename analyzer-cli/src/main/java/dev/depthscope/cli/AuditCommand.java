@@ -37,8 +37,9 @@ import picocli.CommandLine.Option;
       "Audit every layer: output variance, angular distance and block influence between layers,",
       "the n-layers-ahead distance matrix, and the NLL (and multiple-choice accuracy) with each",
       "block removed, with 95%% bootstrap intervals. Writes DIR/audit.json atomically and prints",
-      "a summary. Removing block l cannot change h_0..h_l, so the sweep reuses the baseline pass",
-      "and costs L(L+1)/2 block evaluations per batch instead of L^2."
+      "a summary; beside it report.html, layers.csv and the charts as PNG and/or SVG files",
+      "(--figures), unless --no-report. Removing block l cannot change h_0..h_l, so the sweep",
+      "reuses the baseline pass and costs L(L+1)/2 block evaluations per batch instead of L^2."
     },
     footer = {
       "",
@@ -47,7 +48,8 @@ import picocli.CommandLine.Option;
       "  depthscope audit Qwen/Qwen3-0.6B --text eval.txt --mc questions.jsonl --seq-len 1024",
       "  depthscope audit ../shared/fixtures/llama-tiny-bf16 \\",
       "      --token-ids ../shared/fixtures/llama-tiny-bf16/reference/activations.safetensors",
-      "  depthscope audit Qwen/Qwen3-0.6B --text eval.txt --json --no-report > audit.json"
+      "  depthscope audit Qwen/Qwen3-0.6B --text eval.txt --json --no-report > audit.json",
+      "  depthscope audit Qwen/Qwen3-0.6B --text eval.txt --figures svg"
     })
 final class AuditCommand implements Callable<Integer> {
   @Mixin ModelArgument model;
@@ -168,13 +170,15 @@ final class AuditCommand implements Callable<Integer> {
               + " fewer than 9 blocks).")
   Integer removeUpTo;
 
+  @Mixin FiguresOption figures;
+
   @Mixin OutputOptions output;
 
   @Mixin DeviceOption device;
 
   @Option(
       names = "--no-report",
-      description = "Write only audit.json (no report.html, layers.csv or PNG charts).")
+      description = "Write only audit.json (no report.html, layers.csv or chart files).")
   boolean noReport;
 
   @Override
@@ -254,7 +258,8 @@ final class AuditCommand implements Callable<Integer> {
       Path outDir = out != null ? out : Path.of("depthscope-audit", result.model().name());
       Path file = outDir.resolve("audit.json");
       AuditJson.write(result, file);
-      Path report = noReport ? null : ReportWriter.single(result, outDir);
+      Path report =
+          noReport ? null : ReportWriter.single(result, List.of(), outDir, figures.files());
       if (output.json) {
         o.println(AuditJson.gson().toJson(result));
       } else {

@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
       "",
       "Overlay several audits in one report: per-layer charts (on relative depth, layer / L, when",
       "the layer counts differ), the summaries side by side, and training loss curves from",
-      "--curves. Writes DIR/report.html and the PNG charts."
+      "--curves. Writes DIR/report.html and the charts as PNG and/or SVG files (--figures)."
     },
     footer = {
       "",
@@ -55,6 +55,8 @@ final class CompareCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory.")
   Path out;
 
+  @Mixin FiguresOption figures;
+
   @Mixin OutputOptions output;
 
   @Override
@@ -77,7 +79,9 @@ final class CompareCommand implements Callable<Integer> {
         labeled.add(new LabeledAudit(labels.get(i), read.get(i)));
       }
     }
-    Path html = ReportWriter.compareLabeled(labeled, ReportCommand.readCurves(curves), out);
+    Path html =
+        ReportWriter.compareLabeled(
+            labeled, ReportCommand.readCurves(curves), out, figures.files());
     ReportCommand.print(output, html, out);
     return 0;
   }

@@ -70,6 +70,8 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "7", description = "Seed of data and init.")
   long seed;
 
+  @Mixin FiguresOption figures;
+
   @Mixin OutputOptions output;
 
   @Mixin DeviceOption device;
@@ -134,7 +136,7 @@ final class DemoCommand implements Callable<Integer> {
             base, List.of(Norm.PRE, Norm.LNS), n -> n == Norm.PRE ? "Pre-LN" : "LNS", progress);
     List<TrainResult> results = c.results();
     List<LabeledAudit> audits = c.audits();
-    Path report = ReportWriter.compareLabeled(audits, c.curves(), out);
+    Path report = ReportWriter.compareLabeled(audits, c.curves(), out, figures.files());
     double seconds = (System.nanoTime() - t0) / 1e9;
     if (output.json) {
       output.printJson(new Summary(out.toString(), report.toString(), seconds, c.runs()));

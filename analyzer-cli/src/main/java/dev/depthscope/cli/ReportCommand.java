@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code depthscope report}: rebuilds the HTML report, the PNG charts and {@code layers.csv} of an
+ * {@code depthscope report}: rebuilds the HTML report, the chart files and {@code layers.csv} of an
  * existing {@code audit.json} (after an upgrade, or for an audit run with {@code --no-report}).
  */
 @Command(
@@ -25,14 +25,16 @@ import picocli.CommandLine.Parameters;
     description = {
       "Rebuild the HTML report, charts and CSV of an audit.json.",
       "",
-      "Rebuild report.html (self-contained: charts embedded, no script, no network), the PNG",
-      "charts and layers.csv from an audit.json. Files are written together or not at all."
+      "Rebuild report.html (self-contained: charts embedded, no script, no network), the charts",
+      "as PNG and/or SVG files (--figures) and layers.csv from an audit.json. Files are written",
+      "together or not at all."
     },
     footer = {
       "",
       "Examples:",
       "  depthscope report depthscope-audit/llama-24L-brown-pre/audit.json",
-      "  depthscope report audit.json --out site/ --curves run/curves.json"
+      "  depthscope report audit.json --out site/ --curves run/curves.json",
+      "  depthscope report audit.json --figures svg    # vector figures for a paper"
     })
 final class ReportCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "AUDIT.json", description = "The audit to report.")
@@ -51,13 +53,15 @@ final class ReportCommand implements Callable<Integer> {
       description = "Training curves (curves.json) to chart in the report as well.")
   List<Path> curves = new ArrayList<>();
 
+  @Mixin FiguresOption figures;
+
   @Mixin OutputOptions output;
 
   /**
    * What {@code report --json} and {@code compare --json} print.
    *
    * @param report the HTML report written
-   * @param out the folder holding it, the PNG charts and (for one audit) layers.csv
+   * @param out the folder holding it, the chart files and (for one audit) layers.csv
    */
   record Written(String report, String out) {}
 
@@ -65,7 +69,7 @@ final class ReportCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     AuditResult a = AuditJson.read(audit);
     Path dir = out != null ? out : audit.toAbsolutePath().getParent();
-    Path html = ReportWriter.single(a, readCurves(curves), dir);
+    Path html = ReportWriter.single(a, readCurves(curves), dir, figures.files());
     print(output, html, dir);
     return 0;
   }

@@ -51,6 +51,8 @@ final class TrainCompareCommand implements Callable<Integer> {
 
   @Mixin TrainOptions options;
 
+  @Mixin FiguresOption figures;
+
   @Mixin OutputOptions output;
 
   @Mixin DeviceOption device;
@@ -76,7 +78,7 @@ final class TrainCompareCommand implements Callable<Integer> {
     AuditedComparison c = AuditedComparison.run(base, parsed, Norm::cliName, output.progress());
     List<TrainResult> results = c.results();
     List<LabeledAudit> audits = c.audits();
-    Path report = ReportWriter.compareLabeled(audits, c.curves(), options.out);
+    Path report = ReportWriter.compareLabeled(audits, c.curves(), options.out, figures.files());
     Path comparison = options.out.resolve("comparison.json");
     if (output.json) {
       output.printJson(

@@ -75,6 +75,8 @@ class AuditCommandTest {
             "--mc",
             mc.toString(),
             "--quiet",
+            "--figures",
+            "svg",
             "--out",
             out.toString());
     assertEquals(0, r.code(), r.err());
@@ -103,8 +105,11 @@ class AuditCommandTest {
     try (var files = Files.list(out)) {
       assertFalse(files.anyMatch(p -> p.getFileName().toString().startsWith(".")));
     }
-    for (String f : new String[] {"report.html", "layers.csv", "mc-accuracy-delta.png"}) {
+    for (String f : new String[] {"report.html", "layers.csv", "mc-accuracy-delta.svg"}) {
       assertTrue(Files.isRegularFile(out.resolve(f)), "report next to audit.json: " + f);
+    }
+    try (var files = Files.list(out)) {
+      assertFalse(files.anyMatch(p -> p.toString().endsWith(".png")), "--figures svg: no PNG");
     }
     assertTrue(r.out().contains("report.html"), r.out());
   }

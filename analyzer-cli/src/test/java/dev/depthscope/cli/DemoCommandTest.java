@@ -47,6 +47,10 @@ class DemoCommandTest {
     String html = Files.readString(tmp.resolve("report.html"));
     assertTrue(html.contains("Pre-LN") && html.contains("LNS"), "both models in the report");
     assertTrue(html.contains("data:image/png;base64,"), "charts embedded");
+    for (String f : new String[] {"compare-variance.png", "compare-variance.svg"}) {
+      assertTrue(Files.isRegularFile(tmp.resolve(f)), "by default PNG and SVG: " + f);
+      assertTrue(html.contains("href=\"" + f + "\""), "the report links " + f);
+    }
     try (OfflineBrowser browser = OfflineBrowser.start(tmp.resolve("browser"))) {
       browser.open(tmp.resolve("report.html"), 5);
       assertTrue(browser.bodyText().contains("LNS"), "the page shows both models");
@@ -58,8 +62,20 @@ class DemoCommandTest {
 
   @Test
   void demoJsonPrintsBothRunsWithTheirAudits(@TempDir Path tmp) throws Exception {
-    Run r = Run.of("demo", "--quick", "--steps", "2", "--json", "--out", tmp.toString());
+    Run r =
+        Run.of(
+            "demo",
+            "--quick",
+            "--steps",
+            "2",
+            "--json",
+            "--out",
+            tmp.toString(),
+            "--figures",
+            "png");
     assertEquals(0, r.code(), r.err());
+    assertTrue(Files.isRegularFile(tmp.resolve("compare-variance.png")), "--figures png");
+    assertFalse(Files.exists(tmp.resolve("compare-variance.svg")), "--figures png: no SVG");
     JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
     assertEquals(tmp.resolve("report.html").toString(), o.get("report").getAsString());
     assertTrue(o.get("seconds").getAsDouble() > 0);

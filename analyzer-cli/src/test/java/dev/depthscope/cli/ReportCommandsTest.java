@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -149,5 +151,78 @@ class ReportCommandsTest {
     Path notAudit = Files.writeString(tmp.resolve("n.json"), "{\"schema\": \"other\"}");
     assertEquals(2, run("report", notAudit.toString()).code());
     assertEquals(2, run("compare", a.toString()).code(), "--out is required");
+  }
+
+  /** The chart files (PNG and SVG) in {@code dir}. */
+  private static Set<String> chartFiles(Path dir) throws Exception {
+    try (var files = Files.list(dir)) {
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".png") || n.endsWith(".svg"))
+          .collect(Collectors.toSet());
+    }
+  }
+
+  @Test
+  void figuresChoosesTheChartFilesBesideTheReport(@TempDir Path tmp) throws Exception {
+    Path json = tmp.resolve("audit.json");
+    AuditJson.write(audit("m", 5, 1.2), json);
+    for (String figures : new String[] {"png", "svg", "both"}) {
+      Path out = tmp.resolve(figures);
+      Run r = run("report", json.toString(), "--out", out.toString(), "--figures", figures);
+      assertEquals(0, r.code(), r.err());
+      Set<String> charts = chartFiles(out);
+      boolean png = !figures.equals("svg");
+      boolean svg = !figures.equals("png");
+      assertEquals(png, charts.contains("variance.png"), figures + ": " + charts);
+      assertEquals(svg, charts.contains("variance.svg"), figures + ": " + charts);
+      assertEquals(png, charts.stream().anyMatch(n -> n.endsWith(".png")), figures);
+      assertEquals(svg, charts.stream().anyMatch(n -> n.endsWith(".svg")), figures);
+      String page = Files.readString(out.resolve("report.html"));
+      for (String f : charts) {
+        assertTrue(page.contains("<a href=\"" + f + "\""), figures + ": the report links " + f);
+      }
+      assertTrue(page.contains("data:image/png;base64,"), figures + ": pictures still embedded");
+    }
+    assertEquals(
+        chartFiles(tmp.resolve("both")),
+        java.util.stream.Stream.concat(
+                chartFiles(tmp.resolve("png")).stream(), chartFiles(tmp.resolve("svg")).stream())
+            .collect(Collectors.toSet()),
+        "both = the PNGs of png and the SVGs of svg");
+    Path cmp = tmp.resolve("cmp");
+    Run c =
+        run(
+            "compare",
+            json.toString(),
+            json.toString(),
+            "--out",
+            cmp.toString(),
+            "--figures",
+            "svg");
+    assertEquals(0, c.code(), c.err());
+    assertTrue(chartFiles(cmp).contains("compare-variance.svg"), chartFiles(cmp).toString());
+    assertTrue(
+        chartFiles(cmp).stream().noneMatch(n -> n.endsWith(".png")), "compare --figures svg");
+  }
+
+  @Test
+  void aBadFiguresValueIsAUsageErrorNamingTheChoices(@TempDir Path tmp) throws Exception {
+    Path json = tmp.resolve("audit.json");
+    AuditJson.write(audit("m", 3, 1.1), json);
+    Run r = run("report", json.toString(), "--figures", "pdf");
+    assertEquals(2, r.code());
+    assertTrue(r.err().startsWith("depthscope: ") && r.err().contains("--figures"), r.err());
+    assertTrue(r.err().contains("png, svg or both"), r.err());
+    assertEquals(Set.of("audit.json"), Set.of(tmp.toFile().list()), "nothing written");
+  }
+
+  @Test
+  void everyCommandThatWritesAReportDocumentsFigures() {
+    for (String command : new String[] {"audit", "report", "compare", "demo", "train-compare"}) {
+      Run r = run(command, "--help");
+      assertEquals(0, r.code(), command);
+      assertTrue(r.out().contains("--figures=png|svg|both"), command + ": " + r.out());
+    }
   }
 }

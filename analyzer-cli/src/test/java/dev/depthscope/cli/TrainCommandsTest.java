@@ -103,8 +103,12 @@ class TrainCommandsTest {
             data.resolve("brown-eval.u16").toString(),
             3,
             out,
-            "--json");
+            "--json",
+            "--figures",
+            "svg");
     assertEquals(0, r.code(), r.err());
+    assertTrue(Files.isRegularFile(out.resolve("training-loss.svg")), "--figures svg");
+    assertFalse(Files.exists(out.resolve("training-loss.png")), "--figures svg: no PNG");
     JsonObject cmp =
         JsonParser.parseString(Files.readString(out.resolve("comparison.json"))).getAsJsonObject();
     assertEquals(2, cmp.getAsJsonArray("norms").size());

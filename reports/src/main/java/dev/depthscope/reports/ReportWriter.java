@@ -5,6 +5,7 @@ import dev.depthscope.reports.chart.AuditCharts;
 import dev.depthscope.reports.chart.Chart;
 import dev.depthscope.reports.chart.CompareCharts;
 import dev.depthscope.reports.chart.PngRenderer;
+import dev.depthscope.reports.chart.SvgRenderer;
 import dev.depthscope.reports.csv.LayersCsv;
 import dev.depthscope.reports.html.Figure;
 import dev.depthscope.reports.html.ReportPage;
@@ -16,9 +17,10 @@ import java.util.List;
 
 /**
  * Writes reports: the Java entry point behind {@code depthscope audit}, {@code report} and {@code
- * compare}. A report folder gets {@value #HTML} (self-contained: charts embedded, no script, no
- * request), the charts as 1600x900 PNGs, and for a single audit {@value #CSV}. All files are staged
- * and moved into place together (see {@link AtomicOutput}).
+ * compare}. A report folder gets {@value #HTML} (self-contained: charts embedded as PNG, no script,
+ * no request), each chart as a 1600x900 PNG and/or SVG file as {@link FigureFiles} asks (both
+ * unless told otherwise; the page links them), and for a single audit {@value #CSV}. All files are
+ * staged and moved into place together (see {@link AtomicOutput}).
  */
 public final class ReportWriter {
   private ReportWriter() {}
@@ -40,9 +42,18 @@ public final class ReportWriter {
    */
   public static Path single(AuditResult audit, List<TrainingCurves> curves, Path dir)
       throws IOException {
+    return single(audit, curves, dir, FigureFiles.BOTH);
+  }
+
+  /**
+   * As {@link #single(AuditResult, List, Path)}, writing the chart files {@code files} asks for.
+   */
+  public static Path single(
+      AuditResult audit, List<TrainingCurves> curves, Path dir, FigureFiles files)
+      throws IOException {
     List<Chart> charts = AuditCharts.of(audit, curves);
     try (AtomicOutput out = new AtomicOutput(dir)) {
-      List<Figure> figures = render(charts, out);
+      List<Figure> figures = render(charts, files, out);
       out.write(CSV, LayersCsv.of(LayerTable.of(audit)).getBytes(StandardCharsets.UTF_8));
       out.write(HTML, ReportPage.single(audit, figures).getBytes(StandardCharsets.UTF_8));
       out.commit();
@@ -64,26 +75,46 @@ public final class ReportWriter {
   /** As {@link #compare}, with labels chosen by the caller (e.g. {@code pre}, {@code lns}). */
   public static Path compareLabeled(
       List<LabeledAudit> audits, List<TrainingCurves> curves, Path dir) throws IOException {
+    return compareLabeled(audits, curves, dir, FigureFiles.BOTH);
+  }
+
+  /**
+   * As {@link #compareLabeled(List, List, Path)}, writing the chart files {@code files} asks for.
+   */
+  public static Path compareLabeled(
+      List<LabeledAudit> audits, List<TrainingCurves> curves, Path dir, FigureFiles files)
+      throws IOException {
     if (audits.isEmpty() && curves.isEmpty()) {
       throw new IllegalArgumentException("nothing to compare: give audits and/or training curves");
     }
     List<Chart> charts = CompareCharts.of(audits, curves);
     try (AtomicOutput out = new AtomicOutput(dir)) {
-      List<Figure> figures = render(charts, out);
+      List<Figure> figures = render(charts, files, out);
       out.write(HTML, ReportPage.compare(audits, curves, figures).getBytes(StandardCharsets.UTF_8));
       out.commit();
     }
     return dir.resolve(HTML);
   }
 
-  private static List<Figure> render(List<Chart> charts, AtomicOutput out) throws IOException {
+  // The page embeds the PNG whichever files are written, so it always renders one.
+  private static List<Figure> render(List<Chart> charts, FigureFiles files, AtomicOutput out)
+      throws IOException {
     List<Figure> figures = new ArrayList<>();
     int w = PngRenderer.REPORT_WIDTH;
     int h = PngRenderer.REPORT_HEIGHT;
     for (Chart c : charts) {
       byte[] png = PngRenderer.png(c.chart(), w, h);
-      out.write(c.file(), png);
-      figures.add(new Figure(c.title(), c.caption(), png, w, h));
+      List<String> written = new ArrayList<>();
+      if (files.png()) {
+        out.write(c.pngFile(), png);
+        written.add(c.pngFile());
+      }
+      if (files.svg()) {
+        String svg = SvgRenderer.svg(c.chart(), w, h);
+        out.write(c.svgFile(), svg.getBytes(StandardCharsets.UTF_8));
+        written.add(c.svgFile());
+      }
+      figures.add(new Figure(c.title(), c.caption(), png, w, h, written));
     }
     return figures;
   }

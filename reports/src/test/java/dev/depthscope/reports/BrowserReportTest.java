@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 import org.opentest4j.AssertionFailedError;
 
 /**
@@ -46,6 +47,15 @@ class BrowserReportTest {
     String body = browser.bodyText();
     assertTrue(body.contains("Layer audit: " + EVIL), "the name shows as text");
     assertTrue(body.contains("Signs of") || body.contains("blocks"), "a verdict in words");
+    // Each chart links its PNG and SVG files beside the page; open() saw that none was loaded.
+    List<WebElement> links = browser.driver().findElements(By.cssSelector("figure p.files a"));
+    assertEquals(12, links.size(), "a PNG and an SVG link for each of the 6 charts");
+    for (WebElement link : links) {
+      String href = link.getAttribute("href");
+      String file = href.substring(href.lastIndexOf('/') + 1);
+      assertEquals(file.endsWith(".svg") ? "SVG" : "PNG", link.getText(), href);
+      assertTrue(Files.isRegularFile(html.resolveSibling(file)), href);
+    }
     browser.screenshot(html.resolveSibling("screenshot.png"));
   }
 

@@ -31,23 +31,42 @@ class ReportWriterTest {
     }
   }
 
+  private static final List<String> MOE_CHARTS =
+      List.of(
+          "variance",
+          "angular-distance",
+          "angular-matrix",
+          "pruning-delta-nll",
+          "mc-accuracy-delta",
+          "expert-load");
+
+  /** {@code report.html}, {@code layers.csv} and each chart with each of {@code extensions}. */
+  private static Set<String> singleReportFiles(String... extensions) {
+    Set<String> files = new java.util.HashSet<>(Set.of("report.html", "layers.csv"));
+    for (String chart : MOE_CHARTS) {
+      for (String ext : extensions) {
+        files.add(chart + ext);
+      }
+    }
+    return files;
+  }
+
+  /** The targets of the page's links, in page order. */
+  private static List<String> links(String page) {
+    Matcher m = Pattern.compile("<a href=\"([^\"]*)\"").matcher(page);
+    List<String> out = new java.util.ArrayList<>();
+    while (m.find()) {
+      out.add(m.group(1));
+    }
+    return out;
+  }
+
   @Test
-  void singleReportWritesHtmlCsvAndOnePngPerChart(@TempDir Path tmp) throws Exception {
+  void singleReportWritesHtmlCsvAndAPngAndAnSvgPerChart(@TempDir Path tmp) throws Exception {
     AuditResult a = Samples.audit(Samples.MOE);
     Path html = ReportWriter.single(a, tmp);
     assertEquals(tmp.resolve("report.html"), html);
-    assertEquals(
-        Set.of(
-            "report.html",
-            "layers.csv",
-            "variance.png",
-            "angular-distance.png",
-            "angular-matrix.png",
-            "pruning-delta-nll.png",
-            "mc-accuracy-delta.png",
-            "expert-load.png"),
-        names(tmp),
-        "no staging folder left behind");
+    assertEquals(singleReportFiles(".png", ".svg"), names(tmp), "no staging folder left behind");
     String page = Files.readString(html);
     // Every PNG is embedded, byte for byte, as a data URI.
     Matcher m = Pattern.compile("src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"").matcher(page);
@@ -61,7 +80,13 @@ class ReportWriterTest {
     }
     assertEquals(6, images);
     assertFalse(page.contains("<script"), "no script");
-    assertFalse(Pattern.compile("(src|href)=\"(?!data:)").matcher(page).find(), "no external ref");
+    assertFalse(Pattern.compile("src=\"(?!data:)").matcher(page).find(), "no external source");
+    // The only other references are links to the chart files beside the page, PNG then SVG.
+    List<String> expectedLinks =
+        MOE_CHARTS.stream().flatMap(c -> Stream.of(c + ".png", c + ".svg")).toList();
+    assertEquals(expectedLinks, links(page));
+    assertEquals(
+        expectedLinks.size(), Pattern.compile("href=\"(?!data:)").matcher(page).results().count());
     assertTrue(page.contains("Content-Security-Policy"));
     int verdict = page.indexOf("id=\"verdict\"");
     int charts = page.indexOf("id=\"charts\"");
@@ -107,14 +132,14 @@ class ReportWriterTest {
       for (int[] size : new int[][] {{1600, 900}, {800, 450}}) {
         byte[] png = PngRenderer.png(c.chart(), size[0], size[1]);
         BufferedImage img = ImageIO.read(new ByteArrayInputStream(png));
-        assertEquals(size[0], img.getWidth(), c.file());
-        assertEquals(size[1], img.getHeight(), c.file());
+        assertEquals(size[0], img.getWidth(), c.pngFile());
+        assertEquals(size[1], img.getHeight(), c.pngFile());
         // Not blank: the centre region has more than one colour.
         Set<Integer> colours = new java.util.HashSet<>();
         for (int x = size[0] / 4; x < 3 * size[0] / 4; x += 7) {
           colours.add(img.getRGB(x, size[1] / 2));
         }
-        assertTrue(colours.size() > 1, c.file() + " looks blank");
+        assertTrue(colours.size() > 1, c.pngFile() + " looks blank");
       }
     }
   }
@@ -156,5 +181,63 @@ class ReportWriterTest {
     assertTrue(names(tmp).contains("training-loss.png"));
     assertThrows(
         IllegalArgumentException.class, () -> ReportWriter.compare(List.of(), List.of(), tmp));
+  }
+
+  @Test
+  void figuresPngWritesNoSvgAndTheReportLinksOnlyThePngs(@TempDir Path tmp) throws Exception {
+    Path html = ReportWriter.single(Samples.audit(Samples.MOE), List.of(), tmp, FigureFiles.PNG);
+    assertEquals(singleReportFiles(".png"), names(tmp));
+    String page = Files.readString(html);
+    assertEquals(MOE_CHARTS.stream().map(c -> c + ".png").toList(), links(page));
+    assertFalse(page.contains(".svg"), "no SVG named on the page");
+  }
+
+  @Test
+  void figuresSvgWritesNoPngFilesButThePageStillEmbedsThePictures(@TempDir Path tmp)
+      throws Exception {
+    Path html = ReportWriter.single(Samples.audit(Samples.MOE), List.of(), tmp, FigureFiles.SVG);
+    assertEquals(singleReportFiles(".svg"), names(tmp));
+    String page = Files.readString(html);
+    assertEquals(MOE_CHARTS.stream().map(c -> c + ".svg").toList(), links(page));
+    assertEquals(
+        MOE_CHARTS.size(),
+        Pattern.compile("src=\"data:image/png;base64,").matcher(page).results().count());
+    for (String chart : MOE_CHARTS) {
+      String svg = Files.readString(tmp.resolve(chart + ".svg"));
+      assertTrue(svg.startsWith("<?xml") && svg.contains("<svg "), chart);
+      assertTrue(svg.contains("width='1600' height='900'"), chart);
+    }
+  }
+
+  @Test
+  void compareReportWritesAndLinksTheFilesAsked(@TempDir Path tmp) throws Exception {
+    List<LabeledAudit> audits =
+        LabeledAudit.byModelName(
+            List.of(Samples.audit(Samples.LLAMA_PRE), Samples.audit(Samples.QWEN_MC)));
+    List<TrainingCurves> curves = TrainingCurves.read(Samples.path(Samples.TRAINER_CURVES));
+    for (FigureFiles f : FigureFiles.values()) {
+      Path dir = tmp.resolve(f.cliName());
+      String page = Files.readString(ReportWriter.compareLabeled(audits, curves, dir, f));
+      Set<String> charts =
+          names(dir).stream()
+              .filter(n -> n.endsWith(".png") || n.endsWith(".svg"))
+              .collect(Collectors.toSet());
+      assertEquals(f.png(), charts.contains("training-loss.png"), f.toString());
+      assertEquals(f.svg(), charts.contains("training-loss.svg"), f.toString());
+      assertEquals(f.png(), charts.contains("compare-variance.png"), f.toString());
+      assertEquals(f.svg(), charts.contains("compare-variance.svg"), f.toString());
+      assertEquals(charts, Set.copyOf(links(page)), f + ": the page links every chart file");
+      assertEquals(f == FigureFiles.BOTH ? 12 : 6, charts.size(), f + ": " + charts);
+    }
+  }
+
+  @Test
+  void figureFilesParseTheCommandLineNames() {
+    assertEquals(FigureFiles.PNG, FigureFiles.parse("png"));
+    assertEquals(FigureFiles.SVG, FigureFiles.parse("SVG"));
+    assertEquals(FigureFiles.BOTH, FigureFiles.parse("Both"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> FigureFiles.parse("pdf"));
+    assertTrue(e.getMessage().contains("png, svg or both"), e.getMessage());
   }
 }

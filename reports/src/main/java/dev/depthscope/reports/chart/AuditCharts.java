@@ -18,7 +18,7 @@ import org.jfree.data.xy.YIntervalSeriesCollection;
 /**
  * The charts of a single-audit report, in report order; charts whose data the audit lacks are left
  * out. Titles carry no model name (the page says which model it is); subtitles carry it so that a
- * PNG copied elsewhere still says what it shows.
+ * PNG or SVG copied elsewhere still says what it shows.
  */
 public final class AuditCharts {
   private AuditCharts() {}
@@ -48,7 +48,7 @@ public final class AuditCharts {
       }
       charts.add(
           new Chart(
-              "variance.png",
+              "variance",
               PerLayer.VARIANCE.title(),
               "Variance of the residual stream after each block (log scale; the embedding"
                   + " output h_0, variance "
@@ -68,7 +68,7 @@ public final class AuditCharts {
               Plots.lines(angular.getSeriesCount(), true));
       charts.add(
           new Chart(
-              "angular-distance.png",
+              "angular-distance",
               "Angular distance and block influence per block",
               "How much each block turns the residual stream: angular distance arccos(cos)/\u03c0"
                   + " and block influence 1 \u2212 cos between its input and output. Values near"
@@ -89,7 +89,7 @@ public final class AuditCharts {
               Plots.maxZ(matrix));
       charts.add(
           new Chart(
-              "angular-matrix.png",
+              "angular-matrix",
               "Angular distance n layers ahead",
               "Cell (a, n): angular distance between h_a and h_a+n at the last token, averaged"
                   + " over sequences (Gromov et al.). Dark cells at large n for deep a mean that"
@@ -125,7 +125,7 @@ public final class AuditCharts {
       }
       charts.add(
           new Chart(
-              "pruning-delta-nll.png",
+              "pruning-delta-nll",
               PerLayer.PRUNING_DELTA_NLL.title(),
               "NLL with block l replaced by the identity, minus the baseline NLL, with 95%"
                   + " bootstrap intervals over sequences. Blocks under the dashed threshold line"
@@ -158,7 +158,7 @@ public final class AuditCharts {
       }
       charts.add(
           new Chart(
-              "mc-accuracy-delta.png",
+              "mc-accuracy-delta",
               PerLayer.MC_ACCURACY_DELTA.title(),
               "Multiple-choice accuracy with block l removed minus the baseline accuracy, in"
                   + " percentage points, with 95% bootstrap intervals over questions; below 0 is"
@@ -174,7 +174,7 @@ public final class AuditCharts {
       }
       charts.add(
           new Chart(
-              "expert-load.png",
+              "expert-load",
               "Expert load per MoE layer",
               "Share of each MoE layer's routed tokens that went to each expert; dense layers"
                   + " are blank. A balanced router gives every expert the same share.",
@@ -218,7 +218,7 @@ public final class AuditCharts {
     XYPlot plot = Plots.plot(data, x, Plots.valueAxis("loss (nats per token)", false, false), r);
     String title = "Training loss";
     return new Chart(
-        "training-loss.png",
+        "training-loss",
         title,
         "Training loss per logged step (thin lines) and evaluation loss (dashed, with markers),"
             + " one colour per run.",

@@ -9,6 +9,7 @@ import org.jfree.chart.axis.Axis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.block.BlockBorder;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.text.TextUtils;
 import org.jfree.chart.title.LegendTitle;
 import org.jfree.chart.title.PaintScaleLegend;
 import org.jfree.chart.title.TextTitle;
@@ -21,6 +22,13 @@ import org.jfree.chart.ui.RectangleInsets;
  * lines, and the Okabe-Ito palette, which stays distinguishable with colour blindness.
  */
 public final class ChartStyle {
+  static {
+    // JFreeChart draws rotated text (the vertical axis labels) as glyph outlines by default, a
+    // workaround for a rotation bug of old JDKs; without it rotated text is drawn as text, which
+    // the SVG figures keep as <text>. Set once, before any chart exists, for PNG and SVG alike.
+    TextUtils.setUseDrawRotatedStringWorkaround(false);
+  }
+
   private ChartStyle() {}
 
   /** Width of the layout charts are drawn in; renderings scale it to the requested size. */

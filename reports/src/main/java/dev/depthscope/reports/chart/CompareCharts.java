@@ -45,7 +45,7 @@ public final class CompareCharts {
       }
       charts.add(
           new Chart(
-              "compare-" + metric.name().toLowerCase(Locale.ROOT).replace('_', '-') + ".png",
+              "compare-" + metric.name().toLowerCase(Locale.ROOT).replace('_', '-'),
               metric.title(),
               caption(metric),
               Plots.chart(metric.title(), sub, plot, true)));

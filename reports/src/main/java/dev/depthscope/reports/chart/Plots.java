@@ -60,7 +60,7 @@ final class Plots {
    */
   static ValueAxis valueAxis(String label, boolean log, boolean includeZero) {
     if (log) {
-      LogAxis axis = new LogAxis(label);
+      LogAxis axis = new PlainLabelLogAxis(label);
       axis.setBase(10);
       // Steps in powers of ten: 10^0.1 apart at the finest, so narrow ranges get a handful of
       // labels instead of JFreeChart's default 10^0.05 crowd.

@@ -1,12 +1,14 @@
 package dev.depthscope.reports.html;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Assembles one self-contained HTML page: inline CSS, images only as data URIs, no script, and a
  * Content-Security-Policy that forbids loading anything else, so even a bug that let markup through
- * could neither run code nor make a request. Text arguments are escaped here; only the fixed markup
- * of this package is written raw.
+ * could neither run code nor make a request. The only links are plain relative links to the chart
+ * files beside the page, which a browser follows only when clicked. Text arguments are escaped
+ * here; only the fixed markup of this package is written raw.
  */
 final class PageBuilder {
   private static final String CSP =
@@ -31,6 +33,7 @@ final class PageBuilder {
       figure { margin: 18px 0 26px; }
       figure img { display: block; width: 100%; max-width: 1000px; height: auto; border: 1px solid #e4e4e4; }
       figcaption { color: #444; font-size: 14px; margin-top: 6px; }
+      .files { font-size: 13px; margin: 4px 0 0; color: #555; }
       .scroll { overflow-x: auto; }
       table { border-collapse: collapse; font-size: 13px; font-variant-numeric: tabular-nums; }
       th, td { padding: 3px 8px; border-bottom: 1px solid #e6e6e6; text-align: right; white-space: nowrap; }
@@ -112,8 +115,35 @@ final class PageBuilder {
         .append(Html.text(f.title()))
         .append(".</strong> ")
         .append(Html.text(f.caption()))
-        .append("</figcaption>\n</figure>\n");
+        .append("</figcaption>\n");
+    files(f.files());
+    sb.append("</figure>\n");
     return this;
+  }
+
+  /**
+   * Links to a figure's files beside the page, labelled by format ({@code PNG}, {@code SVG}).
+   * Relative links are not loaded with the page, so it still makes no request.
+   */
+  private void files(List<String> names) {
+    if (names.isEmpty()) {
+      return;
+    }
+    sb.append("<p class=\"files\">Files:");
+    String sep = " ";
+    for (String name : names) {
+      String format = name.substring(name.lastIndexOf('.') + 1).toUpperCase(Locale.ROOT);
+      sb.append(sep)
+          .append("<a href=\"")
+          .append(Html.text(name))
+          .append("\" title=\"")
+          .append(Html.text(name))
+          .append("\">")
+          .append(Html.text(format))
+          .append("</a>");
+      sep = " \u00b7 ";
+    }
+    sb.append("</p>\n");
   }
 
   /** A two-column key/value table, all text escaped. */
