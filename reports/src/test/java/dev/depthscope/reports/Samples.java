@@ -17,7 +17,10 @@ public final class Samples {
   /** A 4-layer Qwen3 fixture audit with token ids and 6 multiple-choice questions. */
   public static final String QWEN_MC = "audits/qwen3-tiny-mc.json";
 
-  /** The trained 24-layer Pre-LN model on 1024 Brown tokens. */
+  /**
+   * The trained 24-layer Pre-LN model on 1024 Brown tokens, with a removal search ({@code --search
+   * all --remove-up-to 4}).
+   */
   public static final String LLAMA_PRE = "audits/llama-24L-brown-pre.json";
 
   /** The Qwen3 audit with a made-up expert load (layer 0 dense, 4 experts elsewhere). */

@@ -74,7 +74,7 @@ final class RemovalChart {
     XYPlot plot =
         Plots.plot(data, x, Plots.valueAxis("NLL increase (nats per token)", false, true), r);
     return new Chart(
-        "removal-search.png",
+        "removal-search",
         TITLE,
         "Measured NLL increase when k blocks are removed together (replaced by the identity),"
             + " with 95% bootstrap intervals over sequences: greedy (SLEB's rule), the window of k"

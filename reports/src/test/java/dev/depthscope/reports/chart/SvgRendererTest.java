@@ -49,6 +49,10 @@ class SvgRendererTest {
   private static List<Chart> sampleCharts() throws Exception {
     List<TrainingCurves> curves = TrainingCurves.read(Samples.path(Samples.TRAINER_CURVES));
     List<Chart> charts = new ArrayList<>(AuditCharts.of(Samples.audit(Samples.MOE), curves));
+    // The trained model's audit ran a removal search: its chart is the one the MoE sample lacks.
+    AuditCharts.of(Samples.audit(Samples.LLAMA_PRE), List.of()).stream()
+        .filter(c -> c.name().equals("removal-search"))
+        .forEach(charts::add);
     charts.addAll(
         CompareCharts.of(
             LabeledAudit.byModelName(
@@ -92,6 +96,7 @@ class SvgRendererTest {
             "mc-accuracy-delta",
             "expert-load",
             "training-loss",
+            "removal-search",
             "compare-variance",
             "compare-angular-distance",
             "compare-block-influence",
@@ -182,7 +187,7 @@ class SvgRendererTest {
       assertTrue(expected.values().stream().mapToInt(Integer::intValue).sum() > 0, c.name());
       checked++;
     }
-    assertEquals(13, checked);
+    assertEquals(14, checked);
   }
 
   @Test
