@@ -18,6 +18,11 @@ import org.apache.commons.math3.stat.regression.SimpleRegression;
  * @param longestRun the longest run of consecutive ineffective layers, {@code [first, last]}, or
  *     empty
  * @param ineffectiveFraction share of layers that are ineffective
+ * @param uniformNll {@code ln(vocab_size)}: the NLL of a uniform guess over the vocabulary (null in
+ *     audits written before it was recorded)
+ * @param baselineAboveUniform the baseline NLL is at or above {@code uniformNll}: the model
+ *     predicts this text no better than chance (untrained, or the wrong tokenizer), so what
+ *     removing a block costs says little
  */
 public record AuditSummary(
     double varianceGrowth,
@@ -28,11 +33,57 @@ public record AuditSummary(
     double threshold,
     List<Integer> ineffectiveLayers,
     List<Integer> longestRun,
-    double ineffectiveFraction) {
+    double ineffectiveFraction,
+    Double uniformNll,
+    boolean baselineAboveUniform) {
 
   public AuditSummary {
     ineffectiveLayers = List.copyOf(ineffectiveLayers);
     longestRun = List.copyOf(longestRun);
+  }
+
+  /** A summary without the uniform-guess comparison (see {@link #withUniformNll}). */
+  public AuditSummary(
+      double varianceGrowth,
+      double logVarianceSlope,
+      double logVarianceR2,
+      double linearVarianceR2,
+      String growth,
+      double threshold,
+      List<Integer> ineffectiveLayers,
+      List<Integer> longestRun,
+      double ineffectiveFraction) {
+    this(
+        varianceGrowth,
+        logVarianceSlope,
+        logVarianceR2,
+        linearVarianceR2,
+        growth,
+        threshold,
+        ineffectiveLayers,
+        longestRun,
+        ineffectiveFraction,
+        null,
+        false);
+  }
+
+  /**
+   * This summary with {@code uniformNll} ({@code ln(vocab_size)}) recorded and {@code
+   * baselineAboveUniform} set when {@code baselineNll >= uniformNll}.
+   */
+  public AuditSummary withUniformNll(double uniformNll, double baselineNll) {
+    return new AuditSummary(
+        varianceGrowth,
+        logVarianceSlope,
+        logVarianceR2,
+        linearVarianceR2,
+        growth,
+        threshold,
+        ineffectiveLayers,
+        longestRun,
+        ineffectiveFraction,
+        uniformNll,
+        baselineNll >= uniformNll);
   }
 
   /**
