@@ -6,18 +6,12 @@ import dev.depthscope.core.analysis.AuditResult;
 import dev.depthscope.core.analysis.LayerAudit;
 import dev.depthscope.core.analysis.PruningSweep;
 import dev.depthscope.core.analysis.RemovalSearch;
-import dev.depthscope.core.eval.McItems;
-import dev.depthscope.core.eval.McQuestions;
-import dev.depthscope.core.eval.TextWindows;
-import dev.depthscope.core.eval.TokenIdsFile;
 import dev.depthscope.core.model.CausalLm;
-import dev.depthscope.core.tokenize.TextTokenizer;
+import dev.depthscope.reports.Caveats;
 import dev.depthscope.reports.ReportWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -96,6 +90,13 @@ final class AuditCommand implements Callable<Integer> {
       defaultValue = "512",
       description = "Tokens per window for --text (default: ${DEFAULT-VALUE}).")
   int seqLen;
+
+  @Option(
+      names = "--allow-longer",
+      description =
+          "Audit sequences longer than the model's max_position_embeddings (refused by default:"
+              + " positions past the trained context make the NLL meaningless); warns.")
+  boolean allowLonger;
 
   @Option(
       names = "--max-tokens",
@@ -205,6 +206,7 @@ final class AuditCommand implements Callable<Integer> {
     PrintWriter o = output.out();
     Progress progress = output.progress();
     long t0 = System.nanoTime();
+    output.status("opening %s ...", dir);
     if (resident) {
       Residency.requireFits(dir);
     }
@@ -215,52 +217,46 @@ final class AuditCommand implements Callable<Integer> {
             d,
             progress,
             err::println)) {
-      long[][] rows = null;
-      McItems items = null;
-      List<String> sources = new ArrayList<>();
-      boolean needTokenizer = mc != null || (nll != null && nll.text != null);
-      try (TextTokenizer tok = needTokenizer ? TextTokenizer.load(tokenizerDir(dir)) : null) {
-        if (nll != null && nll.text != null) {
-          rows = TextWindows.fromFile(nll.text, tok, seqLen, maxTokens);
-          sources.add("text:" + nll.text.getFileName());
-        } else if (nll != null) {
-          rows = TokenIdsFile.read(nll.tokenIds);
-          sources.add("token-ids:" + nll.tokenIds.getFileName());
-        }
-        if (rows != null) {
-          lm.validateIds(rows);
-        }
-        if (mc != null) {
-          items = McItems.of(McQuestions.read(mc), tok);
-          for (long[] r : items.rows()) {
-            lm.validateIds(new long[][] {r});
-          }
-          sources.add("mc:" + mc.getFileName());
-        }
-      }
+      long t1 = System.nanoTime();
+      LayerAudit.Inputs inputs =
+          new AuditInputs(
+                  nll == null ? null : nll.text,
+                  nll == null ? null : nll.tokenIds,
+                  mc,
+                  tokenizerDir(dir),
+                  seqLen,
+                  maxTokens,
+                  allowLonger)
+              .read(lm, output);
+      double dataSeconds = (System.nanoTime() - t1) / 1e9;
       double loadSeconds = (System.nanoTime() - t0) / 1e9;
-      LayerAudit.Inputs inputs = new LayerAudit.Inputs(String.join(" + ", sources), rows, items);
       long budget = memoryBudget == null ? Sizes.defaultBudget() : Sizes.parse(memoryBudget);
       Path spill = spillDir != null ? spillDir : Path.of(System.getProperty("java.io.tmpdir"));
       output.status("memory budget for carried hidden states: %s", Sizes.human(budget));
       output.status("auditing %s: %d layers on %s", dir, lm.config().numLayers(), inputs.source());
       AuditResult result;
       try (Progress.Bar bar = progress.sweep("audit")) {
+        AuditListener listener = new AuditListener(bar, line -> output.status("%s", line));
         LayerAudit.Options options =
             new LayerAudit.Options(
                 threshold,
                 batch,
-                new PruningSweep.Settings(budget, spill, bar),
+                new PruningSweep.Settings(budget, spill, listener),
                 searchOptions(lm.config().numLayers()));
         result = LayerAudit.run(lm, dir, inputs, options);
       }
       result.timings().put("load_seconds", loadSeconds);
+      result.timings().put("eval_data_seconds", dataSeconds);
       Path outDir = out != null ? out : Path.of("depthscope-audit", result.model().name());
       Path file = outDir.resolve("audit.json");
       AuditJson.write(result, file);
-      Path report =
-          noReport ? null : ReportWriter.single(result, List.of(), outDir, figures.files());
+      Path report = null;
+      if (!noReport) {
+        output.status("writing report (charts, layers.csv, report.html) ...");
+        report = ReportWriter.single(result, List.of(), outDir, figures.files());
+      }
       if (output.json) {
+        Caveats.of(result).forEach(c -> output.warning("%s", c));
         o.println(AuditJson.gson().toJson(result));
       } else {
         new AuditConsoleSummary(result).print(o);

@@ -1,14 +1,19 @@
 package dev.depthscope.cli;
 
+import dev.depthscope.core.analysis.AuditIntervals;
 import dev.depthscope.core.analysis.AuditResult;
 import dev.depthscope.core.analysis.AuditSummary;
 import dev.depthscope.core.analysis.RemovedSet;
+import dev.depthscope.reports.Caveats;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** The few lines an audit prints: what was measured and which layers barely matter. */
+/**
+ * The few lines an audit prints: what was measured and which layers barely matter, then a warning
+ * line per {@link Caveats caveat}.
+ */
 final class AuditConsoleSummary {
   private final AuditResult r;
 
@@ -30,11 +35,12 @@ final class AuditConsoleSummary {
     if (x.baselineNll() != null) {
       o.printf(
           Locale.ROOT,
-          "  baseline NLL        %.4f nats (perplexity %.2f) over %d tokens in %d sequences%n",
+          "  baseline NLL        %.4f nats (perplexity %.2f) over %d tokens in %d sequence%s%n",
           x.baselineNll(),
           x.baselinePerplexity(),
           e.tokens(),
-          e.sequences());
+          e.sequences(),
+          e.sequences() == 1 ? "" : "s");
     }
     AuditSummary s = r.summary();
     if (s != null) {
@@ -80,14 +86,21 @@ final class AuditConsoleSummary {
           most = l;
         }
       }
-      double[] ci = r.uncertainty().pruningDeltaNll().get(most);
+      List<double[]> intervals = r.uncertainty().pruningDeltaNll();
+      String ci =
+          intervals == null
+              ? "no interval: needs at least " + AuditIntervals.MIN_UNITS + " sequences"
+              : String.format(
+                  Locale.ROOT,
+                  "95%% CI %+.4f..%+.4f",
+                  intervals.get(most)[0],
+                  intervals.get(most)[1]);
       o.printf(
           Locale.ROOT,
-          "  most important      block %d: removing it costs %+.4f nats (95%% CI %+.4f..%+.4f)%n",
+          "  most important      block %d: removing it costs %+.4f nats (%s)%n",
           most,
           d[most],
-          ci[0],
-          ci[1]);
+          ci);
     }
     if (x.mcAccuracy() != null) {
       double[] delta = x.mcAccuracyDelta();
@@ -112,6 +125,9 @@ final class AuditConsoleSummary {
         r.sweep().blockEvaluations(),
         r.sweep().naiveBlockEvaluations(),
         r.timings().getOrDefault("total_seconds", Double.NaN));
+    for (String caveat : Caveats.of(r)) {
+      o.println("  warning: " + caveat);
+    }
   }
 
   private static String list(List<Integer> layers) {

@@ -79,6 +79,13 @@ final class CompareCommand implements Callable<Integer> {
         labeled.add(new LabeledAudit(labels.get(i), read.get(i)));
       }
     }
+    List<String> differences = EvalDifferences.of(labeled);
+    if (!differences.isEmpty()) {
+      output.warning(
+          "the audits were made on different evaluation data: %s; their NLLs and the costs of"
+              + " removing blocks are not comparable",
+          String.join("; ", differences));
+    }
     Path html =
         ReportWriter.compareLabeled(
             labeled, ReportCommand.readCurves(curves), out, figures.files());

@@ -53,6 +53,15 @@ final class OutputOptions {
     }
   }
 
+  /**
+   * Prints {@code depthscope: warning: ...} on standard error, even with {@code --quiet} (a warning
+   * is about the result, not progress).
+   */
+  void warning(String format, Object... args) {
+    err().printf(Locale.ROOT, "depthscope: warning: " + format + "%n", args);
+    err().flush();
+  }
+
   /** Prints {@code result} as JSON on standard output (pretty, snake_case as audit.json). */
   void printJson(Object result) {
     PrintWriter o = out();

@@ -57,9 +57,12 @@ final class Progress {
     return bar;
   }
 
-  /** A bar for block evaluations of a pruning sweep (its total arrives with the first update). */
+  /**
+   * A bar for the passes of a pruning sweep: block evaluations, then states through the LM head
+   * (its total arrives with the first update), so it reaches 100% when the sweep is done.
+   */
   Bar sweep(String task) {
-    return bar(task, 0, "blocks");
+    return bar(task, 0, "passes");
   }
 
   /** A bar for {@code steps} optimizer steps that also shows the latest loss and throughput. */
@@ -69,8 +72,9 @@ final class Progress {
 
   /**
    * One bar: a pruning-sweep listener and a training-step listener as well, so the same bar serves
-   * every long step. Off a terminal it prints a line at every tenth and one when the work is done.
-   * Closing it ends the line.
+   * every long step. As a sweep listener it counts block evaluations and LM-head states together.
+   * Off a terminal it prints a line at every tenth and one when the work is done. Closing it ends
+   * the line; updates after that are ignored.
    */
   static final class Bar implements PruningSweep.ProgressListener, StepListener, AutoCloseable {
     private final Progress owner;
@@ -81,6 +85,11 @@ final class Progress {
     private Lines lines;
     private long lastTenth;
     private Bar successor;
+    private long blocksDone;
+    private long blocksTotal;
+    private long statesDone;
+    private long statesTotal;
+    private boolean closed;
 
     private Bar(Progress owner, String task, String unit) {
       this.owner = owner;
@@ -89,7 +98,7 @@ final class Progress {
     }
 
     private void start(long total) {
-      if (owner == null) {
+      if (owner == null || closed) {
         return;
       }
       ProgressBarConsumer consumer;
@@ -114,7 +123,7 @@ final class Progress {
 
     /** Moves to {@code done} units. */
     synchronized void stepTo(long done) {
-      if (bar == null) {
+      if (bar == null || closed) {
         return;
       }
       bar.stepTo(done);
@@ -137,12 +146,28 @@ final class Progress {
 
     @Override
     public synchronized void blockEvaluated(long done, long total) {
+      blocksDone = done;
+      blocksTotal = total;
+      sweepTo();
+    }
+
+    @Override
+    public synchronized void statesScored(long done, long total) {
+      statesDone = done;
+      statesTotal = total;
+      if (bar != null || blocksTotal > 0) {
+        sweepTo();
+      }
+    }
+
+    private void sweepTo() {
+      long total = blocksTotal + statesTotal;
       if (bar == null && owner != null) {
         start(total);
       } else if (bar != null && bar.getMax() != total) {
         bar.maxHint(total);
       }
-      stepTo(done);
+      stepTo(blocksDone + statesDone);
     }
 
     @Override
@@ -167,13 +192,14 @@ final class Progress {
 
     @Override
     public synchronized void close() {
-      if (bar != null) {
+      if (bar != null && !closed) {
         bar.close();
         bar = null;
       }
       if (successor != null) {
         successor.close();
       }
+      closed = true;
     }
   }
 

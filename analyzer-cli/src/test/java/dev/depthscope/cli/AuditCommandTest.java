@@ -121,7 +121,7 @@ class AuditCommandTest {
     String out = tmp.toString();
     Run loud = run("audit", dir.toString(), "--token-ids", ids, "--no-report", "--out", out);
     assertEquals(0, loud.code(), loud.err());
-    assertTrue(loud.err().contains("audit 100% [") && loud.err().contains("blocks ("), loud.err());
+    assertTrue(loud.err().contains("audit 100% [") && loud.err().contains("passes ("), loud.err());
     assertTrue(loud.err().contains("auditing "), loud.err());
     Run quiet =
         run("audit", dir.toString(), "--token-ids", ids, "--no-report", "--out", out, "--quiet");

@@ -55,8 +55,35 @@ class ProgressTest {
       }
     }
     String out = err.toString();
-    assertTrue(out.contains("20/20 blocks"), out);
+    assertTrue(out.contains("20/20 passes"), out);
     assertTrue(!out.contains("?/"), "never drawn without a total: " + out);
+  }
+
+  @Test
+  void aSweepBarCountsLmHeadStatesSoItEndsWithTheLastOne() {
+    try (Progress.Bar bar = logs(true).sweep("audit")) {
+      bar.statesScored(0, 5);
+      for (int i = 1; i <= 20; i++) {
+        bar.blockEvaluated(i, 20);
+      }
+      assertTrue(!err.toString().contains("100%"), "blocks alone are not all: " + err);
+      for (int s = 1; s <= 5; s++) {
+        bar.statesScored(s, 5);
+      }
+    }
+    String out = err.toString();
+    assertTrue(out.contains("audit 100% [") && out.contains("25/25 passes"), out);
+  }
+
+  @Test
+  void updatesAfterCloseDrawNothing() {
+    Progress.Bar bar = logs(true).sweep("audit");
+    bar.blockEvaluated(10, 10);
+    bar.close();
+    String before = err.toString();
+    bar.blockEvaluated(20, 40);
+    bar.statesScored(5, 5);
+    assertEquals(before, err.toString());
   }
 
   @Test

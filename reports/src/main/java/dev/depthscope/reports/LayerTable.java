@@ -56,7 +56,9 @@ public record LayerTable(List<Column> columns, List<Row> rows) {
     add(cols, data, "block_influence", "block influence", false, m.blockInfluence());
     add(cols, data, "pruned_nll", "NLL without block (nats)", false, m.prunedNll());
     add(cols, data, "pruning_delta_nll", "\u0394NLL (nats)", false, m.pruningDeltaNll());
-    if (m.pruningDeltaNll() != null && a.uncertainty() != null) {
+    if (m.pruningDeltaNll() != null
+        && a.uncertainty() != null
+        && a.uncertainty().pruningDeltaNll() != null) {
       List<double[]> ci = a.uncertainty().pruningDeltaNll();
       add(
           cols,
@@ -76,7 +78,9 @@ public record LayerTable(List<Column> columns, List<Row> rows) {
     add(cols, data, "relative_delta_nll", "\u0394NLL / baseline", true, m.relativeDeltaNll());
     add(cols, data, "mc_pruned_accuracy", "MC accuracy without block", true, m.mcPrunedAccuracy());
     add(cols, data, "mc_accuracy_delta", "MC accuracy change", true, m.mcAccuracyDelta());
-    if (m.mcAccuracyDelta() != null && a.uncertainty() != null) {
+    if (m.mcAccuracyDelta() != null
+        && a.uncertainty() != null
+        && a.uncertainty().mcAccuracyDelta() != null) {
       List<double[]> ci = a.uncertainty().mcAccuracyDelta();
       add(cols, data, "mc_accuracy_delta_ci_low", "MC change 95% low", true, column(ci, 0, layers));
       add(

@@ -31,6 +31,20 @@ public record AuditResult(
     Map<String, Double> timings,
     Map<String, String> versions) {
 
+  /** An audit without a removal search. */
+  public AuditResult(
+      String schema,
+      ModelInfo model,
+      EvalInfo eval,
+      Metrics metrics,
+      Uncertainty uncertainty,
+      AuditSummary summary,
+      Sweep sweep,
+      Map<String, Double> timings,
+      Map<String, String> versions) {
+    this(schema, model, eval, metrics, uncertainty, summary, null, sweep, timings, versions);
+  }
+
   /** The schema identifier written to every file. */
   public static final String SCHEMA = "depthscope.audit/1";
 

@@ -18,6 +18,11 @@ import org.apache.commons.math3.stat.regression.SimpleRegression;
  * @param longestRun the longest run of consecutive ineffective layers, {@code [first, last]}, or
  *     empty
  * @param ineffectiveFraction share of layers that are ineffective
+ * @param uniformNll {@code ln(vocab_size)}: the NLL of a uniform guess over the vocabulary (null in
+ *     audits written before it was recorded)
+ * @param baselineAboveUniform the baseline NLL is at or above {@code uniformNll}: the model
+ *     predicts this text no better than chance (untrained, or the wrong tokenizer), so what
+ *     removing a block costs says little
  * @param cut the longest run removed as one joint removal (all its blocks replaced by the identity
  *     at once), as measured; null when there is no run or no NLL
  */
@@ -31,11 +36,87 @@ public record AuditSummary(
     List<Integer> ineffectiveLayers,
     List<Integer> longestRun,
     double ineffectiveFraction,
+    Double uniformNll,
+    boolean baselineAboveUniform,
     RemovedSet cut) {
 
   public AuditSummary {
     ineffectiveLayers = List.copyOf(ineffectiveLayers);
     longestRun = List.copyOf(longestRun);
+  }
+
+  /** A summary without the uniform-guess comparison (see {@link #withUniformNll}). */
+  public AuditSummary(
+      double varianceGrowth,
+      double logVarianceSlope,
+      double logVarianceR2,
+      double linearVarianceR2,
+      String growth,
+      double threshold,
+      List<Integer> ineffectiveLayers,
+      List<Integer> longestRun,
+      double ineffectiveFraction) {
+    this(
+        varianceGrowth,
+        logVarianceSlope,
+        logVarianceR2,
+        linearVarianceR2,
+        growth,
+        threshold,
+        ineffectiveLayers,
+        longestRun,
+        ineffectiveFraction,
+        null,
+        false,
+        null);
+  }
+
+  /**
+   * This summary with {@code uniformNll} ({@code ln(vocab_size)}) recorded and {@code
+   * baselineAboveUniform} set when {@code baselineNll >= uniformNll}.
+   */
+  public AuditSummary withUniformNll(double uniformNll, double baselineNll) {
+    return new AuditSummary(
+        varianceGrowth,
+        logVarianceSlope,
+        logVarianceR2,
+        linearVarianceR2,
+        growth,
+        threshold,
+        ineffectiveLayers,
+        longestRun,
+        ineffectiveFraction,
+        uniformNll,
+        baselineNll >= uniformNll,
+        cut);
+  }
+
+  /** This summary with the longest run's jointly measured removal. */
+  public AuditSummary withCut(RemovedSet measured) {
+    if (!measured.blocks().equals(runBlocks())) {
+      throw new IllegalArgumentException(
+          "the cut " + measured.blocks() + " is not the longest run " + longestRun);
+    }
+    return new AuditSummary(
+        varianceGrowth,
+        logVarianceSlope,
+        logVarianceR2,
+        linearVarianceR2,
+        growth,
+        threshold,
+        ineffectiveLayers,
+        longestRun,
+        ineffectiveFraction,
+        uniformNll,
+        baselineAboveUniform,
+        measured);
+  }
+
+  /** The blocks of the longest run, ascending (empty when there is none). */
+  public List<Integer> runBlocks() {
+    return longestRun.isEmpty()
+        ? List.of()
+        : RemovalSearch.window(longestRun.get(0), longestRun.get(1) - longestRun.get(0) + 1);
   }
 
   /**
@@ -88,33 +169,6 @@ public record AuditSummary(
         threshold,
         ineffective,
         run,
-        deltaNll == null ? Double.NaN : (double) ineffective.size() / layers,
-        null);
-  }
-
-  /** This summary with the longest run's jointly measured removal. */
-  public AuditSummary withCut(RemovedSet measured) {
-    if (!measured.blocks().equals(runBlocks())) {
-      throw new IllegalArgumentException(
-          "the cut " + measured.blocks() + " is not the longest run " + longestRun);
-    }
-    return new AuditSummary(
-        varianceGrowth,
-        logVarianceSlope,
-        logVarianceR2,
-        linearVarianceR2,
-        growth,
-        threshold,
-        ineffectiveLayers,
-        longestRun,
-        ineffectiveFraction,
-        measured);
-  }
-
-  /** The blocks of the longest run, ascending (empty when there is none). */
-  public List<Integer> runBlocks() {
-    return longestRun.isEmpty()
-        ? List.of()
-        : RemovalSearch.window(longestRun.get(0), longestRun.get(1) - longestRun.get(0) + 1);
+        deltaNll == null ? Double.NaN : (double) ineffective.size() / layers);
   }
 }

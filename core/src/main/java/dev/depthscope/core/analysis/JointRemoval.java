@@ -122,7 +122,7 @@ public final class JointRemoval {
         List<Group> finals = groups.get(b);
         List<StateStore.Slot> slots = new ArrayList<>();
         finals.forEach(g -> slots.add(g.slot()));
-        float[][] out = StackedHead.tokenNll(lm, m, batches.get(b), slots);
+        float[][] out = StackedHead.tokenNll(lm, m, batches.get(b), slots, n -> {});
         for (int k = 0; k < finals.size(); k++) {
           for (int s : finals.get(k).members()) {
             nll[b][s] = out[k];

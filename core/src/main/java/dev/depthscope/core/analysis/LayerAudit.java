@@ -66,6 +66,11 @@ public final class LayerAudit {
     return batches(in, opt) * PruningSweep.cost(lm.config().numLayers());
   }
 
+  /** The states {@link #run} will score with the LM head: L+1 per batch (for progress bars). */
+  public static long plannedStatesScored(CausalLm lm, Inputs in, Options opt) {
+    return batches(in, opt) * (lm.config().numLayers() + 1L);
+  }
+
   private static long batches(Inputs in, Options opt) {
     long b = 0;
     if (in.rows() != null) {
@@ -81,6 +86,7 @@ public final class LayerAudit {
   public static AuditResult run(CausalLm lm, Path modelDir, Inputs in, Options opt) {
     int layers = lm.config().numLayers();
     long total = plannedBlockEvaluations(lm, in, opt);
+    long states = plannedStatesScored(lm, in, opt);
     long done = 0;
     int batchCount = 0;
     Map<String, Double> timings = new LinkedHashMap<>();
@@ -105,7 +111,7 @@ public final class LayerAudit {
       HiddenStateMetrics metrics =
           new HiddenStateMetrics(layers, lm.config().hiddenSize(), shapeRows, shapeLens);
       PruningSweep.Result r =
-          PruningSweep.run(lm, batches, metrics, offset(opt.sweep(), done, total));
+          PruningSweep.run(lm, batches, metrics, offset(opt.sweep(), done, total, 0, states));
       done += r.blockEvaluations();
       batchCount += batches.size();
       spilled = Math.max(spilled, r.spilledBytes());
@@ -130,7 +136,8 @@ public final class LayerAudit {
     McOutcome mc = null;
     if (in.mc() != null) {
       long t1 = System.nanoTime();
-      mc = runMc(lm, in.mc(), opt, done, total);
+      long scored = batchCount * (layers + 1L);
+      mc = runMc(lm, in.mc(), opt, offset(opt.sweep(), done, total, scored, states));
       done += mc.evaluations;
       batchCount += mc.batches;
       spilled = Math.max(spilled, mc.spilled);
@@ -142,32 +149,21 @@ public final class LayerAudit {
 
     AuditResult.Metrics metrics =
         metrics(hidden, baseSum, prunedSum, tokens, mc, layers, expertLoad);
-    List<double[]> nllIntervals = null;
-    if (baseSum != null) {
-      nllIntervals = new ArrayList<>();
-      for (int l = 0; l < layers; l++) {
-        double[] diff = new double[baseSum.length];
-        for (int i = 0; i < diff.length; i++) {
-          diff[i] = prunedSum[l][i] - baseSum[i];
-        }
-        Bootstrap.Interval ci = Bootstrap.ratioInterval(diff, tokens);
-        nllIntervals.add(new double[] {ci.low(), ci.high()});
-      }
+    long t2 = System.nanoTime();
+    String bootstrap =
+        AuditIntervals.description(
+            baseSum == null ? 0 : baseSum.length, mc == null ? 0 : mc.baseCorrect.length);
+    if (bootstrap != null && opt.sweep().progress() != null) {
+      opt.sweep().progress().phase(bootstrap);
     }
-    List<double[]> mcIntervals = null;
-    if (mc != null) {
-      mcIntervals = new ArrayList<>();
-      double[] ones = new double[mc.baseCorrect.length];
-      Arrays.fill(ones, 1);
-      for (int l = 0; l < layers; l++) {
-        double[] diff = new double[ones.length];
-        for (int q = 0; q < diff.length; q++) {
-          diff[q] = mc.prunedCorrect[l][q] - mc.baseCorrect[q];
-        }
-        Bootstrap.Interval ci = Bootstrap.ratioInterval(diff, ones);
-        mcIntervals.add(new double[] {ci.low(), ci.high()});
-      }
-    }
+    AuditResult.Uncertainty uncertainty =
+        AuditIntervals.of(
+            baseSum,
+            prunedSum,
+            tokens,
+            mc == null ? null : mc.baseCorrect,
+            mc == null ? null : mc.prunedCorrect);
+    timings.put("bootstrap_seconds", (System.nanoTime() - t2) / 1e9);
     AuditSummary summary =
         hidden == null
             ? null
@@ -176,9 +172,12 @@ public final class LayerAudit {
                 metrics.pruningDeltaNll(),
                 metrics.baselineNll(),
                 opt.threshold());
+    if (summary != null) {
+      summary = summary.withUniformNll(Math.log(lm.config().vocabSize()), metrics.baselineNll());
+    }
     RemovalSearchResult search = null;
     if (baseSum != null) {
-      long t2 = System.nanoTime();
+      long t3 = System.nanoTime();
       JointMeasurement joint =
           new JointMeasurement(
               lm,
@@ -188,7 +187,7 @@ public final class LayerAudit {
               tokens,
               metrics.baselineNll(),
               metrics.pruningDeltaNll(),
-              joints(opt.sweep(), done, opt.search() == null ? "cut" : "search"));
+              joints(opt.sweep(), done, opt.search() == null ? "joint cut" : "search"));
       if (opt.search() != null) {
         search = RemovalSearch.run(joint, metrics.lastTokenAngularMatrix(), opt.search());
       }
@@ -196,7 +195,7 @@ public final class LayerAudit {
       if (!run.isEmpty()) {
         summary = summary.withCut(joint.measure(List.of(run)).get(0));
       }
-      timings.put("joint_removal_seconds", (System.nanoTime() - t2) / 1e9);
+      timings.put("joint_removal_seconds", (System.nanoTime() - t3) / 1e9);
     }
     timings.put("total_seconds", (System.nanoTime() - t0) / 1e9);
 
@@ -220,13 +219,7 @@ public final class LayerAudit {
             tokens == null ? 0 : (long) Arrays.stream(tokens).sum(),
             in.mc() == null ? 0 : in.mc().questions().size()),
         metrics,
-        new AuditResult.Uncertainty(
-            "95% percentile bootstrap over sequences (NLL) or questions (MC), "
-                + Bootstrap.RESAMPLES
-                + " resamples, seed "
-                + Bootstrap.SEED,
-            nllIntervals,
-            mcIntervals),
+        uncertainty,
         summary,
         search,
         new AuditResult.Sweep(done, batchCount * (long) layers * (layers + 1), batchCount, spilled),
@@ -311,7 +304,8 @@ public final class LayerAudit {
       long spilled,
       long[][] expertLoad) {}
 
-  private static McOutcome runMc(CausalLm lm, McItems items, Options opt, long done, long total) {
+  private static McOutcome runMc(
+      CausalLm lm, McItems items, Options opt, PruningSweep.Settings sweep) {
     int layers = lm.config().numLayers();
     int n = items.rows().length;
     // Similar lengths together, so little padding; right padding cannot change earlier positions
@@ -334,7 +328,7 @@ public final class LayerAudit {
       batches.add(batch);
       starts.add(start);
     }
-    PruningSweep.Result r = PruningSweep.run(lm, batches, null, offset(opt.sweep(), done, total));
+    PruningSweep.Result r = PruningSweep.run(lm, batches, null, sweep);
     double[] baseScore = new double[n];
     double[][] prunedScore = new double[layers][n];
     for (int b = 0; b < batches.size(); b++) {
@@ -360,10 +354,28 @@ public final class LayerAudit {
         r.expertLoad());
   }
 
-  /** The sweep settings with progress counted on from {@code done} of {@code total}. */
-  private static PruningSweep.Settings offset(PruningSweep.Settings s, long done, long total) {
+  /**
+   * The sweep settings with progress counted on from {@code done} of {@code total} block
+   * evaluations and {@code scored} of {@code states} states through the LM head.
+   */
+  private static PruningSweep.Settings offset(
+      PruningSweep.Settings s, long done, long total, long scored, long states) {
     PruningSweep.ProgressListener p = s.progress();
-    return s.withProgress(p == null ? null : (d, t) -> p.blockEvaluated(done + d, total));
+    if (p == null) {
+      return s;
+    }
+    return s.withProgress(
+        new PruningSweep.ProgressListener() {
+          @Override
+          public void blockEvaluated(long d, long t) {
+            p.blockEvaluated(done + d, total);
+          }
+
+          @Override
+          public void statesScored(long d, long t) {
+            p.statesScored(scored + d, states);
+          }
+        });
   }
 
   /**

@@ -34,11 +34,28 @@ public final class PruningSweep {
     void observe(int batch, int layer, float[] hidden);
   }
 
-  /** Receives progress: {@code done} of {@code total} block evaluations. */
+  /**
+   * Receives progress: {@code done} of {@code total} block evaluations, then the states scored by
+   * the LM head (which can take as long as the blocks: a large vocabulary costs more per state than
+   * a block), and the phases an audit goes through after its sweeps.
+   */
   @FunctionalInterface
   public interface ProgressListener {
     /** Called after each block evaluation. */
     void blockEvaluated(long done, long total);
+
+    /**
+     * Called once with {@code done = 0} before the first block (so the whole work is known up
+     * front), then after each LM-head call: {@code done} of {@code total} states (the baseline and
+     * every variant of every batch, L+1 per batch) through the final norm and LM head.
+     */
+    default void statesScored(long done, long total) {}
+
+    /**
+     * The audit moved on to work without blocks or head calls, after the sweeps' last update: e.g.
+     * {@code "bootstrap intervals (1000 resamples)"}.
+     */
+    default void phase(String description) {}
 
     /**
      * The listener for a following phase of block evaluations named {@code task} (e.g. the joint
@@ -107,6 +124,9 @@ public final class PruningSweep {
     ProgressListener progress =
         settings.progress() == null ? ProgressListener.NONE : settings.progress();
     long done = 0;
+    long statesTotal = nb * (layers + 1L);
+    long scored = 0;
+    progress.statesScored(0, statesTotal);
     ExpertLoad load = lm.config().moe() == null ? null : new ExpertLoad(lm.config());
     try (NDManager m = lm.manager().newSubManager();
         StateStore store = new StateStore(m, settings.memoryBudget(), settings.spillDir())) {
@@ -156,7 +176,11 @@ public final class PruningSweep {
         List<StateStore.Slot> slots = new ArrayList<>(layers + 1);
         slots.add(base[b]);
         slots.addAll(Arrays.asList(variants[b]));
-        float[][] nll = StackedHead.tokenNll(lm, m, batches.get(b), slots);
+        long before = scored;
+        float[][] nll =
+            StackedHead.tokenNll(
+                lm, m, batches.get(b), slots, n -> progress.statesScored(before + n, statesTotal));
+        scored += slots.size();
         baseline[b] = nll[0];
         System.arraycopy(nll, 1, pruned[b], 0, layers);
       }

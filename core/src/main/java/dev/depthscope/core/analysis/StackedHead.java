@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import dev.depthscope.core.model.CausalLm;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * The LM head over many final states of one batch: states are stacked along the batch axis in
@@ -23,8 +24,10 @@ final class StackedHead {
   /**
    * Next-token NLL of every state in {@code slots} (each {@code [B, T, D]} for the rows {@code ids}
    * of one batch), in order: {@code out[k]} is {@code [B * (T - 1)]}, nats. The slots are emptied.
+   * {@code scored} hears the number of states done after each head call.
    */
-  static float[][] tokenNll(CausalLm lm, NDManager m, long[][] ids, List<StateStore.Slot> slots) {
+  static float[][] tokenNll(
+      CausalLm lm, NDManager m, long[][] ids, List<StateStore.Slot> slots, LongConsumer scored) {
     long perState = 4L * ids.length * ids[0].length * lm.config().hiddenSize();
     int perGroup = (int) Math.max(1, Math.min(slots.size(), STACK_BYTES / perState));
     int per = ids.length * (ids[0].length - 1);
@@ -44,6 +47,7 @@ final class StackedHead {
           out[first + k] = Arrays.copyOfRange(nll, k * per, (k + 1) * per);
         }
       }
+      scored.accept(first + count);
     }
     return out;
   }

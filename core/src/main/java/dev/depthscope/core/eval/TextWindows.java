@@ -14,14 +14,32 @@ import java.util.List;
  * Cuts a UTF-8 text into evaluation windows: the whole text is tokenized once (no special tokens),
  * then split into consecutive windows of {@code seqLen} tokens, each starting with the tokenizer's
  * BOS when its post-processor adds one (so a window holds BOS + seqLen-1 text tokens). At most
- * {@code maxTokens} tokens are used in all; a final partial window is dropped unless it is the only
- * one.
+ * {@code maxTokens} tokens are used in all; a final partial window is dropped. A text shorter than
+ * one window is refused (a partial window would be a sequence of another length, audited as if it
+ * were a window).
  */
 public final class TextWindows {
   private TextWindows() {}
 
+  /**
+   * The windows of a text and what they were cut from.
+   *
+   * @param windows rows of {@code seqLen} tokens
+   * @param textTokens tokens of the whole text (without BOS)
+   */
+  public record Cut(long[][] windows, long textTokens) {}
+
   /** Reads {@code file} (strict UTF-8) and cuts it into windows. */
   public static long[][] fromFile(Path file, TextTokenizer tokenizer, int seqLen, long maxTokens) {
+    return cut(file, tokenizer, seqLen, maxTokens).windows();
+  }
+
+  /**
+   * Reads {@code file} (strict UTF-8) and cuts it into windows, keeping the text's token count.
+   *
+   * @throws IllegalArgumentException naming the file when it is not UTF-8 or shorter than a window
+   */
+  public static Cut cut(Path file, TextTokenizer tokenizer, int seqLen, long maxTokens) {
     String text;
     try {
       text =
@@ -35,15 +53,20 @@ public final class TextWindows {
     } catch (IOException e) {
       throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage(), e);
     }
-    long[][] w = windows(tokenizer.encode(text, false), tokenizer, seqLen, maxTokens);
-    if (w.length == 0) {
-      throw new IllegalArgumentException(
-          file + ": too little text (needs at least 2 tokens per window)");
+    long[] tokens = tokenizer.encode(text, false);
+    try {
+      return new Cut(windows(tokens, tokenizer, seqLen, maxTokens), tokens.length);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
-    return w;
   }
 
-  /** Splits already-encoded {@code tokens} into windows. */
+  /**
+   * Splits already-encoded {@code tokens} into windows.
+   *
+   * @throws IllegalArgumentException when {@code tokens} do not fill one window, with the count,
+   *     the window and the largest {@code --seq-len} that would fit
+   */
   public static long[][] windows(
       long[] tokens, TextTokenizer tokenizer, int seqLen, long maxTokens) {
     if (seqLen < 2) {
@@ -60,10 +83,37 @@ public final class TextWindows {
     for (int start = 0; start + body <= tokens.length && out.size() < maxWindows; start += body) {
       out.add(window(tokens, start, body, bos, tokenizer));
     }
-    if (out.isEmpty() && tokens.length >= (bos ? 1 : 2)) {
-      out.add(window(tokens, 0, tokens.length, bos, tokenizer));
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException(tooShort(tokens.length, seqLen, bos));
     }
     return out.toArray(long[][]::new);
+  }
+
+  private static String tooShort(int tokens, int seqLen, boolean bos) {
+    String window = bos ? "BOS + " + (seqLen - 1) + " text tokens" : seqLen + " text tokens";
+    int extra = bos ? 1 : 0;
+    int one = tokens + extra;
+    int two = tokens / 2 + extra;
+    String hint =
+        one < 2
+            ? "give a longer text"
+            : "pass --seq-len "
+                + one
+                + " or less"
+                + (two >= 2
+                    ? " ("
+                        + two
+                        + " or less for 2 sequences, the fewest a bootstrap"
+                        + " interval needs)"
+                    : "")
+                + ", or a longer text";
+    return tokens
+        + " tokens, fewer than one window of --seq-len "
+        + seqLen
+        + " ("
+        + window
+        + "); "
+        + hint;
   }
 
   private static long[] window(

@@ -2,6 +2,7 @@ package dev.depthscope.reports.html;
 
 import dev.depthscope.core.analysis.AuditResult;
 import dev.depthscope.core.analysis.AuditSummary;
+import dev.depthscope.reports.Caveats;
 import dev.depthscope.reports.Format;
 import dev.depthscope.reports.LabeledAudit;
 import dev.depthscope.reports.LayerTable;
@@ -27,6 +28,7 @@ public final class ReportPage {
     p.el("h1", null, "Layer audit: " + name);
     p.el("p", "sub", modelLine(a));
     verdict(p, Verdict.of(a));
+    caveats(p, Caveats.of(a));
     if (!figures.isEmpty()) {
       p.h2("charts", "Charts");
       figures.forEach(p::figure);
@@ -65,6 +67,10 @@ public final class ReportPage {
                 ? "<div class=\"verdict warn\">\n"
                 : "<div class=\"verdict\">\n");
         p.el("p", "headline", la.label() + ": " + v.headline());
+        List<String> caveats = Caveats.of(la.audit());
+        if (!caveats.isEmpty()) {
+          p.list(caveats.stream().map(c -> "Read with care: " + c + ".").toList());
+        }
         p.raw("</div>\n");
       }
       p.h2("summaries", "Summaries side by side");
@@ -122,6 +128,17 @@ public final class ReportPage {
     p.raw("<section class=\"verdict" + (warn ? " warn" : "") + "\" id=\"verdict\">\n");
     p.el("p", "headline", v.headline());
     p.list(v.facts());
+    p.raw("</section>\n");
+  }
+
+  /** The caveats, when there are any, in a warning box right under the verdict. */
+  private static void caveats(PageBuilder p, List<String> caveats) {
+    if (caveats.isEmpty()) {
+      return;
+    }
+    p.raw("<section class=\"verdict warn\" id=\"caveats\">\n");
+    p.el("p", "headline", "Read with care");
+    p.list(caveats.stream().map(c -> c + ".").toList());
     p.raw("</section>\n");
   }
 
