@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
       InspectCommand.class,
       TraceCommand.class,
       AuditCommand.class,
+      PruneCommand.class,
       ReportCommand.class,
       CompareCommand.class,
       TrainCommand.class,

@@ -53,6 +53,13 @@ class AuditProgressTest {
     public void phase(String description) {
       events.add("phase " + description);
     }
+
+    /** The joint removals after the sweep count on their own listener. */
+    @Override
+    public PruningSweep.ProgressListener next(String task) {
+      events.add("next " + task);
+      return new Recorder();
+    }
   }
 
   @Test
@@ -86,8 +93,11 @@ class AuditProgressTest {
       int lastBlock = rec.events.lastIndexOf("block");
       int lastStates = rec.events.lastIndexOf("states");
       assertTrue(lastStates > lastBlock, "the last head call comes after the last block");
-      String last = rec.events.get(rec.events.size() - 1);
-      assertEquals(lastStates + 1, rec.events.size() - 1, "one phase after the sweeps");
+      String last = rec.events.get(lastStates + 1);
+      assertEquals(
+          List.of("next joint cut"),
+          rec.events.subList(lastStates + 2, rec.events.size()),
+          "after the bootstrap only the joint cut's own listener");
       assertEquals(
           "phase bootstrap intervals ("
               + Bootstrap.RESAMPLES
