@@ -65,6 +65,25 @@ for i in 1 2 3; do
 done
 printf '%s\n' "${t[@]}" | sort -n | sed -n 2p | awk '{printf "{\"audit_seconds\": %s}\n", $1}' | record
 
+echo "== 7. removal search (--search all --remove-up-to 8) vs 8 separate sweeps, 4 x 512 tokens" >&2
+# A greedy search without shared prefixes is one full sweep per step: K sweeps.
+s=$(date +%s.%N)
+ds audit "$work/m130" --token-ids "$work/ids-4x512.json" --batch 4 --quiet --no-report \
+  --resident --search all --remove-up-to 8 --out "$work/search130" >/dev/null
+search_wall=$(echo "$(date +%s.%N) - $s" | bc)
+python3 - "$work/search130/audit.json" "$work/audit130/audit.json" "$search_wall" <<'PY' | record
+import json, sys
+a = json.load(open(sys.argv[1])); plain = json.load(open(sys.argv[2]))
+k = a["removal_search"]["remove_up_to"]
+print(json.dumps({
+    "search_block_evaluations": a["removal_search"]["block_evaluations"],
+    "search_k_sweeps_block_evaluations": k * plain["sweep"]["block_evaluations"],
+    "search_seconds": a["timings"]["joint_removal_seconds"],
+    "search_k_sweeps_seconds": k * plain["timings"]["nll_sweep_seconds"],
+    "search_audit_wall_seconds": float(sys.argv[3]),
+}))
+PY
+
 if [[ "$skippeer" == false && "$python_ok" == true ]]; then
   echo "== transformers peer (virtualenv bench/.venv)" >&2
   if [[ ! -x "$here/.venv/bin/python" ]]; then
@@ -95,7 +114,16 @@ if [[ "$skip8b" == false ]]; then
   secs=$(echo "$wall" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
   printf '{"stream_8b_peak_rss_gb": %s, "stream_8b_seconds": %s}\n' \
     "$(echo "scale=3; $rss_kb / 1048576" | bc)" "$secs" | record
-  rm -rf "$work/m8b"
+  echo "== 8. prune the 8B-shaped checkpoint (8 of 32 blocks)" >&2
+  rm -rf "$work/m8b-pruned"
+  /usr/bin/time -v -o "$work/time-prune.txt" "$root/depthscope" prune "$work/m8b" --drop 8-15 \
+    --out "$work/m8b-pruned" --quiet >/dev/null
+  rss_kb=$(grep "Maximum resident set size" "$work/time-prune.txt" | awk '{print $NF}')
+  wall=$(grep "Elapsed (wall clock)" "$work/time-prune.txt" | awk '{print $NF}')
+  secs=$(echo "$wall" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+  printf '{"prune_8b_peak_rss_gb": %s, "prune_8b_seconds": %s}\n' \
+    "$(echo "scale=3; $rss_kb / 1048576" | bc)" "$secs" | record
+  rm -rf "$work/m8b" "$work/m8b-pruned"
 fi
 
 ds bench summarize --in "$figures" --out "$here/results.json"

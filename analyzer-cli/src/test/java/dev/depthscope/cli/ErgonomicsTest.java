@@ -48,6 +48,7 @@ class ErgonomicsTest {
           "inspect",
           "trace",
           "audit",
+          "prune",
           "report",
           "compare",
           "train",

@@ -39,6 +39,7 @@ final class Summarize implements Callable<Integer> {
     ratio(r, "forward_vs_hf_fp32", "forward_tokens_per_s", "hf_forward_fp32_tokens_per_s");
     ratio(r, "audit_vs_hf_fp32", "audit_seconds", "hf_audit_fp32_seconds");
     ratio(r, "audit_vs_hf_bf16", "audit_seconds", "hf_audit_bf16_seconds");
+    ratio(r, "search_vs_k_sweeps", "search_seconds", "search_k_sweeps_seconds");
     Files.writeString(out, new GsonBuilder().setPrettyPrinting().create().toJson(r));
     System.out.printf(Locale.ROOT, "%-34s %14s   %s%n", "figure", "value", "target");
     row(r, "matmul_gflops", "");
@@ -58,6 +59,13 @@ final class Summarize implements Callable<Integer> {
     row(r, "hf_audit_fp32_seconds", "");
     row(r, "hf_audit_bf16_seconds", "");
     row(r, "audit_vs_hf_bf16", "< 1");
+    row(r, "search_block_evaluations", "");
+    row(r, "search_k_sweeps_block_evaluations", "");
+    row(r, "search_seconds", "");
+    row(r, "search_k_sweeps_seconds", "");
+    row(r, "search_vs_k_sweeps", "");
+    row(r, "prune_8b_seconds", "");
+    row(r, "prune_8b_peak_rss_gb", "< 1");
     System.out.println("wrote " + out);
     return 0;
   }
