@@ -156,9 +156,16 @@ final class AuditCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "no evaluation data: pass --text FILE or --token-ids FILE (and/or --mc FILE)");
     }
-    if (batch <= 0 || seqLen < 2 || threshold < 0) {
+    if (batch <= 0) {
+      throw new IllegalArgumentException("--batch must be at least 1, found " + batch);
+    }
+    if (seqLen < 2) {
       throw new IllegalArgumentException(
-          "--batch must be positive, --seq-len at least 2, --threshold not negative");
+          "--seq-len must be at least 2 (a window predicts its tokens after the first), found "
+              + seqLen);
+    }
+    if (threshold < 0) {
+      throw new IllegalArgumentException("--threshold must not be negative, found " + threshold);
     }
     Device d = device.require();
     Path dir = model.resolve();
