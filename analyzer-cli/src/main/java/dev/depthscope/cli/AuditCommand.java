@@ -5,6 +5,7 @@ import dev.depthscope.core.analysis.AuditJson;
 import dev.depthscope.core.analysis.AuditResult;
 import dev.depthscope.core.analysis.LayerAudit;
 import dev.depthscope.core.analysis.PruningSweep;
+import dev.depthscope.core.checkpoint.ModelLocator;
 import dev.depthscope.core.eval.McItems;
 import dev.depthscope.core.eval.McQuestions;
 import dev.depthscope.core.eval.TextWindows;
@@ -117,7 +118,9 @@ final class AuditCommand implements Callable<Integer> {
   @Option(
       names = "--out",
       paramLabel = "DIR",
-      description = "Output directory (default: depthscope-audit/<model name>).")
+      description =
+          "Output directory (default: depthscope-audit/NAME, NAME the model directory's name,"
+              + " or the name of org/name).")
   Path out;
 
   @Option(
@@ -168,7 +171,8 @@ final class AuditCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--threshold must not be negative, found " + threshold);
     }
     Device d = device.require();
-    Path dir = model.resolve();
+    ModelLocator.Located located = model.locate();
+    Path dir = located.dir();
     PrintWriter err = output.err();
     PrintWriter o = output.out();
     Progress progress = output.progress();
@@ -216,10 +220,10 @@ final class AuditCommand implements Callable<Integer> {
       try (Progress.Bar bar = progress.sweep("audit")) {
         LayerAudit.Options options =
             new LayerAudit.Options(threshold, batch, new PruningSweep.Settings(budget, spill, bar));
-        result = LayerAudit.run(lm, dir, inputs, options);
+        result = LayerAudit.run(lm, dir, located.name(), inputs, options);
       }
       result.timings().put("load_seconds", loadSeconds);
-      Path outDir = out != null ? out : Path.of("depthscope-audit", result.model().name());
+      Path outDir = out != null ? out : defaultOut(located);
       Path file = outDir.resolve("audit.json");
       AuditJson.write(result, file);
       Path report = noReport ? null : ReportWriter.single(result, outDir);
@@ -235,6 +239,14 @@ final class AuditCommand implements Callable<Integer> {
       o.flush();
     }
     return 0;
+  }
+
+  /**
+   * Where an audit goes without {@code --out}: {@code depthscope-audit/NAME}, NAME the last part of
+   * the model's name (the directory's name, or {@code name} of {@code org/name}).
+   */
+  static Path defaultOut(ModelLocator.Located model) {
+    return Path.of("depthscope-audit", model.shortName());
   }
 
   private Path tokenizerDir(Path modelDir) {

@@ -1,5 +1,6 @@
 package dev.depthscope.cli;
 
+import dev.depthscope.core.checkpoint.ModelLocator;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
@@ -63,7 +64,14 @@ public final class Main implements Runnable {
 
   /** Builds the command line with our error handling (used by tests too). */
   public static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new Main());
+    return commandLine(new ModelLocator());
+  }
+
+  /**
+   * The command line with {@code locator} resolving every MODEL argument (tests use a fake cache).
+   */
+  static CommandLine commandLine(ModelLocator locator) {
+    CommandLine cl = new CommandLine(new Main(), new Factory(locator));
     // The help texts are written for 100 columns; picocli's default of 80 broke their lines.
     cl.setUsageHelpWidth(100);
     footer(
@@ -75,6 +83,16 @@ public final class Main implements Runnable {
     cl.setExecutionExceptionHandler(new ErrorHandler());
     cl.setParameterExceptionHandler(ErrorHandler::usageError);
     return cl;
+  }
+
+  /** picocli's factory, but every MODEL argument gets {@code locator}. */
+  private record Factory(ModelLocator locator) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> cls) throws Exception {
+      return cls == ModelArgument.class
+          ? cls.cast(new ModelArgument(locator))
+          : CommandLine.defaultFactory().create(cls);
+    }
   }
 
   /** Gives a built-in picocli subcommand an Examples footer like ours. */
