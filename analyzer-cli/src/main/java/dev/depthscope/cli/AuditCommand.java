@@ -31,6 +31,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "audit",
     mixinStandardHelpOptions = true,
+    customSynopsis = {
+      "depthscope audit MODEL (--text FILE | --token-ids FILE) [--mc FILE] [OPTIONS]",
+      "       depthscope audit MODEL --mc FILE [OPTIONS]"
+    },
     description = {
       "Measure each layer and the cost of removing it; write audit.json.",
       "",
@@ -38,16 +42,18 @@ import picocli.CommandLine.Option;
       "the n-layers-ahead distance matrix, and the NLL (and multiple-choice accuracy) with each",
       "block removed, with 95%% bootstrap intervals. Writes DIR/audit.json atomically and prints",
       "a summary. Removing block l cannot change h_0..h_l, so the sweep reuses the baseline pass",
-      "and costs L(L+1)/2 block evaluations per batch instead of L^2."
+      "and costs L(L+1)/2 block evaluations per batch instead of L(L+1) for a baseline plus L",
+      "full passes. With --mc alone it measures only the multiple-choice accuracies."
     },
     footer = {
       "",
       "Examples:",
-      "  depthscope audit ../shared/trained/llama-24L-brown-pre --text ../shared/data/brown-eval.txt",
-      "  depthscope audit Qwen/Qwen3-0.6B --text eval.txt --mc questions.jsonl --seq-len 1024",
-      "  depthscope audit ../shared/fixtures/llama-tiny-bf16 \\",
-      "      --token-ids ../shared/fixtures/llama-tiny-bf16/reference/activations.safetensors",
-      "  depthscope audit Qwen/Qwen3-0.6B --text eval.txt --json --no-report > audit.json"
+      "  depthscope audit testdata/trained/llama-24L-brown-pre --text testdata/data/brown-eval.txt",
+      "  depthscope audit testdata/fixtures/llama-tiny-bf16 \\",
+      "      --token-ids testdata/fixtures/llama-tiny-bf16/reference/activations.safetensors",
+      "  depthscope audit Qwen/Qwen3-0.6B --text my-eval.txt --mc my-questions.jsonl --seq-len 1024",
+      "  depthscope audit Qwen/Qwen3-0.6B --revision main --mc my-mmlu.csv",
+      "  depthscope audit Qwen/Qwen3-0.6B --text my-eval.txt --json --no-report > audit.json"
     })
 final class AuditCommand implements Callable<Integer> {
   @Mixin ModelArgument model;
@@ -78,9 +84,9 @@ final class AuditCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "Multiple-choice questions: JSONL {\"question\", \"choices\", \"answer\" (0-based)} or"
-              + " MMLU-style CSV (question,A,B,C,D,letter). A choice scores the summed"
-              + " log-probability of its tokens after the question. Combinable with --text or"
-              + " --token-ids.")
+              + " MMLU-style CSV (question,A,B,C,D,letter; a header row is skipped). A choice"
+              + " scores the summed log-probability of its tokens after the question. Alone, or"
+              + " combined with --text or --token-ids.")
   Path mc;
 
   @Option(

@@ -29,11 +29,11 @@ final class AuditConsoleSummary {
     if (x.baselineNll() != null) {
       o.printf(
           Locale.ROOT,
-          "  baseline NLL        %.4f nats (perplexity %.2f) over %d tokens in %d sequences%n",
+          "  baseline NLL        %.4f nats (perplexity %.2f) over %s in %s%n",
           x.baselineNll(),
           x.baselinePerplexity(),
-          e.tokens(),
-          e.sequences());
+          Counts.of(e.tokens(), "token"),
+          Counts.of(e.sequences(), "sequence"));
     }
     AuditSummary s = r.summary();
     if (s != null) {
@@ -60,10 +60,10 @@ final class AuditConsoleSummary {
         int b = s.longestRun().get(1);
         o.printf(
             Locale.ROOT,
-            "  longest run         blocks %d..%d (%d contiguous blocks a pruner could cut)%n",
+            "  longest run         blocks %d..%d (%s a pruner could cut)%n",
             a,
             b,
-            b - a + 1);
+            Counts.of(b - a + 1, "contiguous block"));
       }
       double[] d = x.pruningDeltaNll();
       int most = 0;
@@ -91,10 +91,10 @@ final class AuditConsoleSummary {
       }
       o.printf(
           Locale.ROOT,
-          "  MC accuracy         %.1f%% on %d questions; removing block %d changes it most"
+          "  MC accuracy         %.1f%% on %s; removing block %d changes it most"
               + " (%+.1f points)%n",
           100 * x.mcAccuracy(),
-          e.mcQuestions(),
+          Counts.of(e.mcQuestions(), "question"),
           worst,
           100 * delta[worst]);
     }

@@ -32,7 +32,8 @@ import picocli.CommandLine.Parameters;
       "",
       "Examples:",
       "  depthscope report depthscope-audit/llama-24L-brown-pre/audit.json",
-      "  depthscope report audit.json --out site/ --curves run/curves.json"
+      "  depthscope report depthscope-audit/llama-24L-brown-pre/audit.json --out site \\",
+      "      --curves testdata/trained/llama-24L-brown-curves.json"
     })
 final class ReportCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "AUDIT.json", description = "The audit to report.")
@@ -47,14 +48,16 @@ final class ReportCommand implements Callable<Integer> {
   @Option(
       names = "--curves",
       paramLabel = "FILE",
-      arity = "1..*",
-      description = "Training curves (curves.json) to chart in the report as well.")
+      description =
+          "Training curves (curves.json) to chart in the report as well; repeat the option for"
+              + " several files.")
   List<Path> curves = new ArrayList<>();
 
   @Mixin OutputOptions output;
 
   /**
-   * What {@code report --json} and {@code compare --json} print.
+   * What {@code report --json} and {@code compare --json} print: both paths in the form the user
+   * gave them (relative stays relative), as every command prints the files it writes.
    *
    * @param report the HTML report written
    * @param out the folder holding it, the PNG charts and (for one audit) layers.csv
@@ -64,10 +67,16 @@ final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     AuditResult a = AuditJson.read(audit);
-    Path dir = out != null ? out : audit.toAbsolutePath().getParent();
+    Path dir = out != null ? out : folderOf(audit);
     Path html = ReportWriter.single(a, readCurves(curves), dir);
     print(output, html, dir);
     return 0;
+  }
+
+  /** The folder holding {@code file}, in the form it was given (relative stays relative). */
+  private static Path folderOf(Path file) {
+    Path parent = file.getParent();
+    return parent != null ? parent : Path.of(".");
   }
 
   /** Prints where the report went: one line, or {@link Written} with {@code --json}. */
