@@ -6,6 +6,7 @@ import dev.depthscope.core.analysis.AuditResult;
 import dev.depthscope.core.analysis.LayerAudit;
 import dev.depthscope.core.analysis.PruningSweep;
 import dev.depthscope.core.analysis.RemovalSearch;
+import dev.depthscope.core.checkpoint.ModelLocator;
 import dev.depthscope.core.model.CausalLm;
 import dev.depthscope.reports.Caveats;
 import dev.depthscope.reports.ReportWriter;
@@ -26,6 +27,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "audit",
     mixinStandardHelpOptions = true,
+    customSynopsis = {
+      "depthscope audit MODEL (--text FILE | --token-ids FILE) [--mc FILE] [OPTIONS]",
+      "       depthscope audit MODEL --mc FILE [OPTIONS]"
+    },
     description = {
       "Measure each layer and the cost of removing it; write audit.json.",
       "",
@@ -34,17 +39,23 @@ import picocli.CommandLine.Option;
       "block removed, with 95%% bootstrap intervals. Writes DIR/audit.json atomically and prints",
       "a summary; beside it report.html, layers.csv and the charts as PNG and/or SVG files",
       "(--figures), unless --no-report. Removing block l cannot change h_0..h_l, so the sweep",
-      "reuses the baseline pass and costs L(L+1)/2 block evaluations per batch instead of L^2."
+      "reuses the baseline pass and costs L(L+1)/2 block evaluations per batch instead of L(L+1)",
+      "for a baseline plus L full passes. With --mc alone it measures only the multiple-choice",
+      "accuracies. --search measures removing several blocks together."
     },
     footer = {
       "",
       "Examples:",
-      "  depthscope audit ../shared/trained/llama-24L-brown-pre --text ../shared/data/brown-eval.txt",
-      "  depthscope audit Qwen/Qwen3-0.6B --text eval.txt --mc questions.jsonl --seq-len 1024",
-      "  depthscope audit ../shared/fixtures/llama-tiny-bf16 \\",
-      "      --token-ids ../shared/fixtures/llama-tiny-bf16/reference/activations.safetensors",
-      "  depthscope audit Qwen/Qwen3-0.6B --text eval.txt --json --no-report > audit.json",
-      "  depthscope audit Qwen/Qwen3-0.6B --text eval.txt --figures svg"
+      "  depthscope audit testdata/trained/llama-24L-brown-pre --text testdata/data/brown-eval.txt",
+      "  depthscope audit testdata/fixtures/llama-tiny-bf16 \\",
+      "      --token-ids testdata/fixtures/llama-tiny-bf16/reference/activations.safetensors",
+      "  depthscope audit Qwen/Qwen3-0.6B --text my-eval.txt --mc my-questions.jsonl --seq-len 1024",
+      "  depthscope audit Qwen/Qwen3-0.6B --revision main --mc my-mmlu.csv",
+      "  depthscope audit Qwen/Qwen3-0.6B --text my-eval.txt --json --no-report > audit.json",
+      "  depthscope audit Qwen/Qwen3-0.6B --text my-eval.txt --figures svg",
+      "  depthscope audit testdata/fixtures/llama-tiny-sharded-fp32 \\",
+      "      --token-ids testdata/fixtures/llama-tiny-sharded-fp32/reference/activations.safetensors \\",
+      "      --search all --remove-up-to 4"
     })
 final class AuditCommand implements Callable<Integer> {
   @Mixin ModelArgument model;
@@ -75,9 +86,9 @@ final class AuditCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "Multiple-choice questions: JSONL {\"question\", \"choices\", \"answer\" (0-based)} or"
-              + " MMLU-style CSV (question,A,B,C,D,letter). A choice scores the summed"
-              + " log-probability of its tokens after the question. Combinable with --text or"
-              + " --token-ids.")
+              + " MMLU-style CSV (question,A,B,C,D,letter; a header row is skipped). A choice"
+              + " scores the summed log-probability of its tokens after the question. Alone, or"
+              + " combined with --text or --token-ids.")
   Path mc;
 
   @Option(
@@ -122,7 +133,9 @@ final class AuditCommand implements Callable<Integer> {
   @Option(
       names = "--out",
       paramLabel = "DIR",
-      description = "Output directory (default: depthscope-audit/<model name>).")
+      description =
+          "Output directory (default: depthscope-audit/NAME, NAME the model directory's name,"
+              + " or the name of org/name).")
   Path out;
 
   @Option(
@@ -189,9 +202,16 @@ final class AuditCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "no evaluation data: pass --text FILE or --token-ids FILE (and/or --mc FILE)");
     }
-    if (batch <= 0 || seqLen < 2 || threshold < 0) {
+    if (batch <= 0) {
+      throw new IllegalArgumentException("--batch must be at least 1, found " + batch);
+    }
+    if (seqLen < 2) {
       throw new IllegalArgumentException(
-          "--batch must be positive, --seq-len at least 2, --threshold not negative");
+          "--seq-len must be at least 2 (a window predicts its tokens after the first), found "
+              + seqLen);
+    }
+    if (threshold < 0) {
+      throw new IllegalArgumentException("--threshold must not be negative, found " + threshold);
     }
     if (search != null && nll == null) {
       throw new IllegalArgumentException(
@@ -202,7 +222,8 @@ final class AuditCommand implements Callable<Integer> {
           "--remove-up-to sets the size of a removal search: pass --search as well");
     }
     Device d = device.require();
-    Path dir = model.resolve();
+    ModelLocator.Located located = model.locate();
+    Path dir = located.dir();
     PrintWriter err = output.err();
     PrintWriter o = output.out();
     Progress progress = output.progress();
@@ -244,11 +265,11 @@ final class AuditCommand implements Callable<Integer> {
                 batch,
                 new PruningSweep.Settings(budget, spill, listener),
                 searchOptions(lm.config().numLayers()));
-        result = LayerAudit.run(lm, dir, inputs, options);
+        result = LayerAudit.run(lm, dir, located.name(), inputs, options);
       }
       result.timings().put("load_seconds", loadSeconds);
       result.timings().put("eval_data_seconds", dataSeconds);
-      Path outDir = out != null ? out : Path.of("depthscope-audit", result.model().name());
+      Path outDir = out != null ? out : defaultOut(located);
       Path file = outDir.resolve("audit.json");
       AuditJson.write(result, file);
       Path report = null;
@@ -286,6 +307,14 @@ final class AuditCommand implements Callable<Integer> {
               + k);
     }
     return new RemovalSearch.Options(search != Search.contiguous, search != Search.greedy, k);
+  }
+
+  /**
+   * Where an audit goes without {@code --out}: {@code depthscope-audit/NAME}, NAME the last part of
+   * the model's name (the directory's name, or {@code name} of {@code org/name}).
+   */
+  static Path defaultOut(ModelLocator.Located model) {
+    return Path.of("depthscope-audit", model.shortName());
   }
 
   private Path tokenizerDir(Path modelDir) {

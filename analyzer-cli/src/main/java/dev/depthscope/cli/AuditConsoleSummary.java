@@ -35,12 +35,11 @@ final class AuditConsoleSummary {
     if (x.baselineNll() != null) {
       o.printf(
           Locale.ROOT,
-          "  baseline NLL        %.4f nats (perplexity %.2f) over %d tokens in %d sequence%s%n",
+          "  baseline NLL        %.4f nats (perplexity %.2f) over %s in %s%n",
           x.baselineNll(),
           x.baselinePerplexity(),
-          e.tokens(),
-          e.sequences(),
-          e.sequences() == 1 ? "" : "s");
+          Counts.of(e.tokens(), "token"),
+          Counts.of(e.sequences(), "sequence"));
     }
     AuditSummary s = r.summary();
     if (s != null) {
@@ -66,7 +65,11 @@ final class AuditConsoleSummary {
         int a = s.longestRun().get(0);
         int b = s.longestRun().get(1);
         o.printf(
-            Locale.ROOT, "  longest run         blocks %d..%d (%d contiguous)%n", a, b, b - a + 1);
+            Locale.ROOT,
+            "  longest run         blocks %d..%d (%s)%n",
+            a,
+            b,
+            Counts.of(b - a + 1, "contiguous block"));
         RemovedSet cut = s.cut();
         if (cut != null) {
           o.printf(
@@ -112,10 +115,10 @@ final class AuditConsoleSummary {
       }
       o.printf(
           Locale.ROOT,
-          "  MC accuracy         %.1f%% on %d questions; removing block %d changes it most"
+          "  MC accuracy         %.1f%% on %s; removing block %d changes it most"
               + " (%+.1f points)%n",
           100 * x.mcAccuracy(),
-          e.mcQuestions(),
+          Counts.of(e.mcQuestions(), "question"),
           worst,
           100 * delta[worst]);
     }

@@ -31,9 +31,12 @@ import picocli.CommandLine.Parameters;
     footer = {
       "",
       "Examples:",
-      "  depthscope compare pre/audit.json lns/audit.json --out cmp",
-      "  depthscope compare pre/audit.json lns/audit.json --label Pre-LN --label LNS \\",
-      "      --curves pre/curves.json lns/curves.json --out cmp"
+      "  # after auditing testdata/trained/llama-24L-brown-pre and ...-lns with their defaults",
+      "  depthscope compare depthscope-audit/llama-24L-brown-pre/audit.json \\",
+      "      depthscope-audit/llama-24L-brown-lns/audit.json --label Pre-LN --label LNS \\",
+      "      --curves testdata/trained/llama-24L-brown-curves.json --out cmp",
+      "  # after the depthscope train examples",
+      "  depthscope compare --curves runs/lns/curves.json --curves runs/pre12/curves.json --out cmp"
     })
 final class CompareCommand implements Callable<Integer> {
   @Parameters(paramLabel = "AUDIT.json", arity = "0..*", description = "Audits to compare.")
@@ -42,8 +45,9 @@ final class CompareCommand implements Callable<Integer> {
   @Option(
       names = "--curves",
       paramLabel = "FILE",
-      arity = "1..*",
-      description = "Training curves (curves.json, one or several runs each) to overlay.")
+      description =
+          "Training curves (curves.json, one or several runs each) to overlay; repeat the option"
+              + " for several files.")
   List<Path> curves = new ArrayList<>();
 
   @Option(

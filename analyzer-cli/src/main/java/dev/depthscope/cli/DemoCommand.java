@@ -143,7 +143,8 @@ final class DemoCommand implements Callable<Integer> {
       return 0;
     }
     PrintWriter o = output.out();
-    o.println();
+    // A blank status line sets the table apart from the progress above it; stdout starts with it.
+    output.status("");
     o.printf(
         Locale.ROOT,
         "%-8s %10s %16s %22s%n",

@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
     footer = {
       "",
       "Examples:",
-      "  depthscope inspect ../shared/fixtures/mistral-tiny-fp16-swa",
+      "  depthscope inspect testdata/fixtures/mistral-tiny-fp16-swa",
       "  depthscope inspect Qwen/Qwen3-0.6B --seq-len 4096 --batch 2 --json"
     })
 final class InspectCommand implements Callable<Integer> {

@@ -1,5 +1,6 @@
 package dev.depthscope.cli;
 
+import dev.depthscope.core.checkpoint.ModelLocator;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
@@ -36,10 +37,10 @@ import picocli.CommandLine.Option;
     },
     footer = {
       "",
-      "Examples:",
-      "  depthscope inspect ../shared/fixtures/llama-tiny-bf16",
-      "  depthscope trace meta-llama/Llama-3.2-1B --token-ids ids.json --out trace.safetensors",
-      "  depthscope audit Qwen/Qwen3-0.6B --text eval.txt --quiet",
+      "Examples (testdata/ is the test data of the depthscope checkout: run them from there):",
+      "  depthscope inspect testdata/fixtures/llama-tiny-bf16",
+      "  depthscope audit testdata/trained/llama-24L-brown-pre --text testdata/data/brown-eval.txt",
+      "  depthscope audit Qwen/Qwen3-0.6B --text my-eval.txt --quiet      # from the local cache",
       "  depthscope demo --quick --json",
       "  source <(depthscope generate-completion)",
       "",
@@ -64,7 +65,14 @@ public final class Main implements Runnable {
 
   /** Builds the command line with our error handling (used by tests too). */
   public static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new Main());
+    return commandLine(new ModelLocator());
+  }
+
+  /**
+   * The command line with {@code locator} resolving every MODEL argument (tests use a fake cache).
+   */
+  static CommandLine commandLine(ModelLocator locator) {
+    CommandLine cl = new CommandLine(new Main(), new Factory(locator));
     // The help texts are written for 100 columns; picocli's default of 80 broke their lines.
     cl.setUsageHelpWidth(100);
     footer(
@@ -76,6 +84,16 @@ public final class Main implements Runnable {
     cl.setExecutionExceptionHandler(new ErrorHandler());
     cl.setParameterExceptionHandler(ErrorHandler::usageError);
     return cl;
+  }
+
+  /** picocli's factory, but every MODEL argument gets {@code locator}. */
+  private record Factory(ModelLocator locator) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> cls) throws Exception {
+      return cls == ModelArgument.class
+          ? cls.cast(new ModelArgument(locator))
+          : CommandLine.defaultFactory().create(cls);
+    }
   }
 
   /** Gives a built-in picocli subcommand an Examples footer like ours. */

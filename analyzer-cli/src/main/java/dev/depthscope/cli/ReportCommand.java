@@ -33,8 +33,9 @@ import picocli.CommandLine.Parameters;
       "",
       "Examples:",
       "  depthscope report depthscope-audit/llama-24L-brown-pre/audit.json",
-      "  depthscope report audit.json --out site/ --curves run/curves.json",
-      "  depthscope report audit.json --figures svg    # vector figures for a paper"
+      "  depthscope report depthscope-audit/llama-24L-brown-pre/audit.json --out site \\",
+      "      --curves testdata/trained/llama-24L-brown-curves.json",
+      "  depthscope report my-audit/audit.json --figures svg    # vector figures for a paper"
     })
 final class ReportCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "AUDIT.json", description = "The audit to report.")
@@ -49,8 +50,9 @@ final class ReportCommand implements Callable<Integer> {
   @Option(
       names = "--curves",
       paramLabel = "FILE",
-      arity = "1..*",
-      description = "Training curves (curves.json) to chart in the report as well.")
+      description =
+          "Training curves (curves.json) to chart in the report as well; repeat the option for"
+              + " several files.")
   List<Path> curves = new ArrayList<>();
 
   @Mixin FiguresOption figures;
@@ -58,7 +60,8 @@ final class ReportCommand implements Callable<Integer> {
   @Mixin OutputOptions output;
 
   /**
-   * What {@code report --json} and {@code compare --json} print.
+   * What {@code report --json} and {@code compare --json} print: both paths in the form the user
+   * gave them (relative stays relative), as every command prints the files it writes.
    *
    * @param report the HTML report written
    * @param out the folder holding it, the chart files and (for one audit) layers.csv
@@ -68,10 +71,16 @@ final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     AuditResult a = AuditJson.read(audit);
-    Path dir = out != null ? out : audit.toAbsolutePath().getParent();
+    Path dir = out != null ? out : folderOf(audit);
     Path html = ReportWriter.single(a, readCurves(curves), dir, figures.files());
     print(output, html, dir);
     return 0;
+  }
+
+  /** The folder holding {@code file}, in the form it was given (relative stays relative). */
+  private static Path folderOf(Path file) {
+    Path parent = file.getParent();
+    return parent != null ? parent : Path.of(".");
   }
 
   /** Prints where the report went: one line, or {@link Written} with {@code --json}. */

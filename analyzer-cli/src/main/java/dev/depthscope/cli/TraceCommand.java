@@ -39,10 +39,10 @@ import picocli.CommandLine.Option;
       "safetensors file with an integer tensor input_ids [B, T]. Rows are used exactly as given.",
       "",
       "Examples:",
-      "  depthscope trace ../shared/fixtures/qwen3-tiny-bf16 \\",
-      "      --token-ids ../shared/fixtures/qwen3-tiny-bf16/reference/activations.safetensors \\",
+      "  depthscope trace testdata/fixtures/qwen3-tiny-bf16 \\",
+      "      --token-ids testdata/fixtures/qwen3-tiny-bf16/reference/activations.safetensors \\",
       "      --out trace.safetensors",
-      "  depthscope trace meta-llama/Llama-3.2-1B --token-ids ids.json --out t.safetensors --json"
+      "  depthscope trace meta-llama/Llama-3.2-1B --token-ids my-ids.json --out t.safetensors --json"
     })
 final class TraceCommand implements Callable<Integer> {
   @Mixin ModelArgument model;
@@ -130,11 +130,11 @@ final class TraceCommand implements Callable<Integer> {
       PrintWriter o = output.out();
       o.printf(
           Locale.ROOT,
-          "wrote %s: mean NLL %.4f nats (perplexity %.2f) over %d predicted tokens; %.2f s%n",
+          "wrote %s: mean NLL %.4f nats (perplexity %.2f) over %s; %.2f s%n",
           out,
           s.meanNll(),
           s.perplexity(),
-          s.predictedTokens(),
+          Counts.of(s.predictedTokens(), "predicted token"),
           s.seconds());
       printExpertLoad(o, trace);
       o.flush();

@@ -32,12 +32,12 @@ import picocli.CommandLine.Option;
       "Examples:",
       "  # the parity-6L reference run",
       "  depthscope train --norm lns \\",
-      "      --init ../shared/trainer-reference/parity-6L/init \\",
-      "      --train-tokens ../shared/data/brown-bpe-4096/brown-train.u16 \\",
-      "      --eval-tokens ../shared/data/brown-bpe-4096/brown-eval.u16 --out runs/lns",
+      "      --init testdata/trainer-reference/parity-6L/init \\",
+      "      --train-tokens testdata/data/brown-bpe-4096/brown-train.u16 \\",
+      "      --eval-tokens testdata/data/brown-bpe-4096/brown-eval.u16 --out runs/lns",
       "  # a 12-layer model from text, machine-readable result on stdout",
-      "  depthscope train --norm pre --layers 12 --text train.txt --tokenizer tok/ \\",
-      "      --out runs/pre12 --json"
+      "  depthscope train --norm pre --layers 12 --text testdata/data/brown-eval.txt \\",
+      "      --tokenizer testdata/data/brown-bpe-4096 --out runs/pre12 --json"
     })
 final class TrainCommand implements Callable<Integer> {
   @Option(

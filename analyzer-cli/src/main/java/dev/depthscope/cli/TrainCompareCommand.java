@@ -35,11 +35,11 @@ import picocli.CommandLine.Option;
       "",
       "Examples:",
       "  depthscope train-compare --norms pre,lns,post,mix \\",
-      "      --init ../shared/trainer-reference/parity-6L/init \\",
-      "      --train-tokens ../shared/data/brown-bpe-4096/brown-train.u16 \\",
-      "      --eval-tokens ../shared/data/brown-bpe-4096/brown-eval.u16 --out runs/compare",
-      "  depthscope train-compare --norms pre,lns --text train.txt --tokenizer tok/ \\",
-      "      --out runs/cmp --quiet"
+      "      --init testdata/trainer-reference/parity-6L/init \\",
+      "      --train-tokens testdata/data/brown-bpe-4096/brown-train.u16 \\",
+      "      --eval-tokens testdata/data/brown-bpe-4096/brown-eval.u16 --out runs/compare",
+      "  depthscope train-compare --norms pre,lns --text testdata/data/brown-eval.txt \\",
+      "      --tokenizer testdata/data/brown-bpe-4096 --out runs/cmp --quiet"
     })
 final class TrainCompareCommand implements Callable<Integer> {
   @Option(

@@ -21,7 +21,7 @@ final class TrainOptions {
   @Option(
       names = "--init",
       paramLabel = "DIR",
-      description = "Start from this checkpoint (e.g. ../shared/trainer-reference/parity-6L/init).")
+      description = "Start from this checkpoint (e.g. testdata/trainer-reference/parity-6L/init).")
   Path init;
 
   @Option(

@@ -57,6 +57,7 @@ class DemoCommandTest {
     }
     String o = r.out();
     assertTrue(o.contains("Pre-LN") && o.contains("LNS") && o.contains("variance growth"), o);
+    assertTrue(o.startsWith("model "), "under --quiet stdout starts with the table: " + o);
     assertTrue(o.contains("report: "), o);
   }
 

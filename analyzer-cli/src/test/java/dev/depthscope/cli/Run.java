@@ -1,7 +1,10 @@
 package dev.depthscope.cli;
 
+import dev.depthscope.core.checkpoint.ModelLocator;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
 import picocli.CommandLine;
 
 /**
@@ -14,9 +17,21 @@ import picocli.CommandLine;
 record Run(int code, String out, String err) {
   /** Runs {@code args} through {@link Main#commandLine()} and captures both streams. */
   static Run of(String... args) {
+    return run(Main.commandLine(), args);
+  }
+
+  /**
+   * Runs {@code args} with {@code env} as the environment the MODEL lookup reads (e.g. {@code
+   * HF_HUB_CACHE} pointing at a fake Hugging Face cache).
+   */
+  static Run withEnv(Map<String, String> env, String... args) {
+    Path home = Path.of(System.getProperty("user.home"));
+    return run(Main.commandLine(new ModelLocator(env, home)), args);
+  }
+
+  private static Run run(CommandLine cl, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(err));
     int code = cl.execute(args);

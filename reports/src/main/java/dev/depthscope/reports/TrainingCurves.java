@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.depthscope.core.io.ReadErrors;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -40,14 +41,17 @@ public record TrainingCurves(
    * {@code norm} (or {@code norm_scheme}, {@code scheme}) when present, else by the name of the
    * folder holding the file.
    *
-   * @throws IllegalArgumentException when the file holds no run or a malformed one
+   * @throws IllegalArgumentException when the file is missing or unreadable, or holds no run or a
+   *     malformed one
    */
   public static List<TrainingCurves> read(Path file) throws IOException {
     JsonElement root;
     try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       root = JsonParser.parseReader(in);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(ReadErrors.ioMessage(file, e), e);
     } catch (JsonParseException e) {
-      throw new IllegalArgumentException(file + ": not valid JSON: " + e.getMessage());
+      throw new IllegalArgumentException(file + ": " + ReadErrors.json(e));
     }
     if (!root.isJsonObject()) {
       throw new IllegalArgumentException(file + ": expected a JSON object of training curves");
@@ -65,7 +69,8 @@ public record TrainingCurves(
         }
       }
     } catch (IllegalStateException | UnsupportedOperationException | IndexOutOfBoundsException e) {
-      throw new IllegalArgumentException(file + ": malformed training curves: " + e.getMessage());
+      throw new IllegalArgumentException(
+          file + ": malformed training curves: " + ReadErrors.json(e));
     }
     if (runs.isEmpty()) {
       throw new IllegalArgumentException(

@@ -3,11 +3,15 @@ package dev.depthscope.core.analysis;
 import com.google.gson.FieldNamingPolicy;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonSyntaxException;
 import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
+import dev.depthscope.core.io.ReadErrors;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -41,6 +45,11 @@ public final class AuditJson {
             in.nextNull();
             return Double.NaN;
           }
+          if (in.peek() != JsonToken.NUMBER) {
+            // Gson would read a numeric string, or fail without saying where.
+            throw new JsonSyntaxException(
+                "Expected NUMBER but was " + in.peek() + " at path " + in.getPath());
+          }
           return in.nextDouble();
         }
       };
@@ -71,23 +80,39 @@ public final class AuditJson {
     }
   }
 
-  /** Reads an {@code audit.json}, checking its schema. */
+  /**
+   * Reads an {@code audit.json}, checking its schema. Errors name the file and what is wrong (no
+   * such file, not valid JSON at a line and column, the wrong schema, a field of the wrong type).
+   */
   public static AuditResult read(Path file) throws IOException {
-    AuditResult r;
+    JsonElement tree;
     try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      r = gson().fromJson(in, AuditResult.class);
+      tree = JsonParser.parseReader(in);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(ReadErrors.ioMessage(file, e), e);
     } catch (JsonParseException e) {
-      throw new IllegalArgumentException(file + ": not a valid audit.json: " + e.getMessage());
+      throw new IllegalArgumentException(file + ": " + ReadErrors.json(e));
     }
-    if (r == null || !AuditResult.SCHEMA.equals(r.schema())) {
+    if (!tree.isJsonObject()) {
+      throw new IllegalArgumentException(
+          file + ": expected a JSON object (an audit.json written by depthscope audit)");
+    }
+    JsonElement schema = tree.getAsJsonObject().get("schema");
+    if (schema == null
+        || !schema.isJsonPrimitive()
+        || !AuditResult.SCHEMA.equals(schema.getAsString())) {
       throw new IllegalArgumentException(
           file
               + ": field \"schema\" is "
-              + (r == null ? "missing" : "\"" + r.schema() + "\"")
+              + (schema == null ? "missing" : schema.toString())
               + ", expected \""
               + AuditResult.SCHEMA
               + "\"");
     }
-    return r;
+    try {
+      return gson().fromJson(tree, AuditResult.class);
+    } catch (JsonParseException | IllegalStateException | UnsupportedOperationException e) {
+      throw new IllegalArgumentException(file + ": not a valid audit.json: " + ReadErrors.json(e));
+    }
   }
 }

@@ -52,7 +52,8 @@ public record AuditResult(
    * The audited model.
    *
    * @param path model directory
-   * @param name short name (directory name)
+   * @param name what the model is called: {@code org/name} for a Hugging Face cache entry, else the
+   *     directory name
    * @param architecture {@code architectures[0]}
    * @param modelType {@code model_type}
    * @param layers blocks L

@@ -82,8 +82,19 @@ public final class LayerAudit {
     return b;
   }
 
-  /** Runs the audit of {@code lm} (opened from {@code modelDir}). */
+  /** Runs the audit of {@code lm} (opened from {@code modelDir}), named after the directory. */
   public static AuditResult run(CausalLm lm, Path modelDir, Inputs in, Options opt) {
+    return run(
+        lm, modelDir, modelDir.toAbsolutePath().normalize().getFileName().toString(), in, opt);
+  }
+
+  /**
+   * Runs the audit of {@code lm} (opened from {@code modelDir}); {@code modelName} is what the
+   * result and its report call the model ({@code org/name} for a Hugging Face cache entry, whose
+   * directory is named after a revision hash).
+   */
+  public static AuditResult run(
+      CausalLm lm, Path modelDir, String modelName, Inputs in, Options opt) {
     int layers = lm.config().numLayers();
     long total = plannedBlockEvaluations(lm, in, opt);
     long states = plannedStatesScored(lm, in, opt);
@@ -200,12 +211,11 @@ public final class LayerAudit {
     timings.put("total_seconds", (System.nanoTime() - t0) / 1e9);
 
     var c = lm.config();
-    String name = modelDir.toAbsolutePath().normalize().getFileName().toString();
     return new AuditResult(
         AuditResult.SCHEMA,
         new AuditResult.ModelInfo(
             modelDir.toString(),
-            name,
+            modelName,
             c.architecture(),
             c.modelType(),
             layers,

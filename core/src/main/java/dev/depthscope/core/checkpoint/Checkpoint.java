@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonSyntaxException;
+import dev.depthscope.core.io.ReadErrors;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -127,9 +128,9 @@ public final class Checkpoint implements AutoCloseable {
     try {
       root = JsonParser.parseString(Files.readString(index));
     } catch (IOException e) {
-      throw new CheckpointException(index + ": cannot read: " + e.getMessage(), e);
+      throw new CheckpointException(ReadErrors.ioMessage(index, e), e);
     } catch (JsonSyntaxException e) {
-      throw new CheckpointException(index + ": not valid JSON: " + e.getMessage());
+      throw new CheckpointException(index + ": " + ReadErrors.json(e));
     }
     JsonElement wm = root.isJsonObject() ? root.getAsJsonObject().get("weight_map") : null;
     if (wm == null || !wm.isJsonObject()) {

@@ -3,6 +3,7 @@ package dev.depthscope.core.config;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonSyntaxException;
+import dev.depthscope.core.io.ReadErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,13 +144,13 @@ public record ModelConfig(
     try {
       text = Files.readString(file);
     } catch (IOException e) {
-      throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
+      throw new ConfigException(ReadErrors.ioMessage(file, e), e);
     }
     JsonElement root;
     try {
       root = JsonParser.parseString(text);
     } catch (JsonSyntaxException e) {
-      throw new ConfigException(file + ": not valid JSON: " + e.getMessage());
+      throw new ConfigException(file + ": " + ReadErrors.json(e));
     }
     if (!root.isJsonObject()) {
       throw new ConfigException(file + ": expected a JSON object");

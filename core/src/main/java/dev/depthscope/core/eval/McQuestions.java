@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.depthscope.core.io.ReadErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,8 +15,8 @@ import java.util.List;
 
 /**
  * Reads multiple-choice questions: JSONL ({@code {"question": ..., "choices": [...], "answer": k}}
- * per line, k 0-based) or MMLU-style CSV (question, A, B, C, D, answer letter; no header row),
- * chosen by the {@code .csv} extension.
+ * per line, k 0-based) or MMLU-style CSV (question, A, B, C, D, answer letter; a header row such as
+ * {@code question,A,B,C,D,answer} is skipped), chosen by the {@code .csv} extension.
  */
 public final class McQuestions {
   private McQuestions() {}
@@ -26,7 +27,7 @@ public final class McQuestions {
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage(), e);
+      throw new IllegalArgumentException(ReadErrors.ioMessage(file, e), e);
     }
     List<McQuestion> out =
         file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv")
@@ -71,7 +72,7 @@ public final class McQuestions {
         }
         out.add(new McQuestion(q.getAsString(), choices, a.getAsInt()));
       } catch (JsonParseException | IllegalStateException | UnsupportedOperationException e) {
-        throw new IllegalArgumentException(where + ": not a valid question: " + e.getMessage());
+        throw new IllegalArgumentException(where + ": not a valid question: " + ReadErrors.json(e));
       } catch (IllegalArgumentException e) {
         throw e.getMessage().startsWith(where)
             ? e
@@ -84,9 +85,15 @@ public final class McQuestions {
   private static List<McQuestion> csv(Path file, String text) {
     List<List<String>> rows = CsvRows.parse(file, text);
     List<McQuestion> out = new ArrayList<>();
+    boolean first = true;
     for (int i = 0; i < rows.size(); i++) {
       List<String> r = rows.get(i);
       if (r.size() == 1 && r.get(0).isBlank()) {
+        continue;
+      }
+      boolean header = first && isHeader(r);
+      first = false;
+      if (header) {
         continue;
       }
       String where = file + ": row " + (i + 1);
@@ -102,5 +109,13 @@ public final class McQuestions {
       out.add(new McQuestion(r.get(0), r.subList(1, 5), letter.charAt(0) - 'A'));
     }
     return out;
+  }
+
+  /**
+   * Whether the first row is a header (question,A,B,C,D,answer): six columns whose last is not a
+   * single letter. A single wrong letter is a data row and is reported as such.
+   */
+  private static boolean isHeader(List<String> row) {
+    return row.size() == 6 && row.get(5).strip().length() > 1;
   }
 }

@@ -1,5 +1,6 @@
 package dev.depthscope.core.eval;
 
+import dev.depthscope.core.io.ReadErrors;
 import dev.depthscope.core.tokenize.TextTokenizer;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -51,7 +52,7 @@ public final class TextWindows {
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException(file + ": not valid UTF-8 text");
     } catch (IOException e) {
-      throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage(), e);
+      throw new IllegalArgumentException(ReadErrors.ioMessage(file, e), e);
     }
     long[] tokens = tokenizer.encode(text, false);
     try {

@@ -7,6 +7,7 @@ import com.google.gson.JsonParser;
 import dev.depthscope.core.checkpoint.CheckpointException;
 import dev.depthscope.core.checkpoint.SafetensorsFile;
 import dev.depthscope.core.checkpoint.TensorInfo;
+import dev.depthscope.core.io.ReadErrors;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -75,9 +76,9 @@ public final class TokenIdsFile {
     try (Reader in = Files.newBufferedReader(file)) {
       root = JsonParser.parseReader(in);
     } catch (IOException e) {
-      throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage(), e);
+      throw new IllegalArgumentException(ReadErrors.ioMessage(file, e), e);
     } catch (JsonParseException e) {
-      throw new IllegalArgumentException(file + ": not valid JSON: " + e.getMessage());
+      throw new IllegalArgumentException(file + ": " + ReadErrors.json(e));
     }
     if (!root.isJsonArray()) {
       throw new IllegalArgumentException(file + ": expected a JSON array of arrays of token ids");

@@ -1,6 +1,7 @@
 package dev.depthscope.core.tokenize;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.depthscope.core.io.ReadErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +68,8 @@ public final class TextTokenizer implements AutoCloseable {
     if (!Files.isDirectory(directory)) {
       throw new TokenizerException(
           directory
-              + ": not a directory; expected a model directory holding "
+              + (Files.exists(directory) ? ": not a directory" : ": no such directory")
+              + "; expected a model directory holding "
               + TokenizerJsonSummary.FILE_NAME
               + " and "
               + TokenizerConfigFile.FILE_NAME);
@@ -98,7 +100,7 @@ public final class TextTokenizer implements AutoCloseable {
       // Given the file (not the directory), DJL parses tokenizer.json only.
       return HuggingFaceTokenizer.newInstance(jsonFile, DJL_OPTIONS);
     } catch (IOException e) {
-      throw new TokenizerException(jsonFile + ": cannot read: " + e.getMessage(), e);
+      throw new TokenizerException(ReadErrors.ioMessage(jsonFile, e), e);
     } catch (RuntimeException e) {
       throw new TokenizerException(
           jsonFile + ": the tokenizers library rejected it: " + e.getMessage(), e);

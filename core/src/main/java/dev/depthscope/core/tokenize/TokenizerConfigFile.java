@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import dev.depthscope.core.io.ReadErrors;
 import java.io.IOException;
 import java.io.Reader;
 import java.math.BigDecimal;
@@ -58,9 +59,9 @@ public record TokenizerConfigFile(
     try (Reader reader = Files.newBufferedReader(file)) {
       root = JsonParser.parseReader(reader);
     } catch (IOException e) {
-      throw new TokenizerException(file + ": cannot read: " + e.getMessage(), e);
+      throw new TokenizerException(ReadErrors.ioMessage(file, e), e);
     } catch (JsonParseException e) {
-      throw new TokenizerException(file + ": not valid JSON: " + e.getMessage(), e);
+      throw new TokenizerException(file + ": " + ReadErrors.json(e), e);
     }
     if (!root.isJsonObject()) {
       throw new TokenizerException(file + ": expected a JSON object at the top level");

@@ -3,6 +3,9 @@ package dev.depthscope.core.tokenize;
 import com.google.gson.JsonParseException;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.MalformedJsonException;
+import dev.depthscope.core.io.ReadErrors;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -62,8 +65,15 @@ record TokenizerJsonSummary(int vocabSize, boolean hasPostProcessor, Map<String,
         }
       }
       reader.endObject();
-    } catch (IOException | JsonParseException | IllegalStateException | NumberFormatException e) {
-      throw new TokenizerException(file + ": not a valid tokenizers file: " + e.getMessage(), e);
+    } catch (MalformedJsonException
+        | EOFException
+        | JsonParseException
+        | IllegalStateException
+        | NumberFormatException e) {
+      throw new TokenizerException(
+          file + ": not a valid tokenizers file: " + ReadErrors.json(e), e);
+    } catch (IOException e) {
+      throw new TokenizerException(ReadErrors.ioMessage(file, e), e);
     }
     if (!hasVocab) {
       throw new TokenizerException(file + ": field \"model.vocab\" is missing");

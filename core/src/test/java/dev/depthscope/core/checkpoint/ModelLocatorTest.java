@@ -200,4 +200,85 @@ class ModelLocatorTest {
       assertTrue(e.getMessage().startsWith(spec + ": no such directory"), e.getMessage());
     }
   }
+
+  private static final String HASH_A = "a".repeat(40);
+  private static final String HASH_B = "b".repeat(40);
+
+  @Test
+  void aCacheModelIsNamedOrgSlashNameNotByItsRevision() throws IOException {
+    Path hub = tmp.resolve("hub");
+    Path snap = snapshot(hub, "acme/tiny", HASH_A);
+    ModelLocator locator = new ModelLocator(Map.of("HF_HUB_CACHE", hub.toString()), tmp);
+    ModelLocator.Located m = locator.locate("acme/tiny", null);
+    assertEquals(snap, m.dir());
+    assertEquals("acme/tiny", m.name());
+    assertEquals("tiny", m.shortName());
+  }
+
+  @Test
+  void aDirectoryIsNamedAfterItsFolder() throws IOException {
+    Path model = Files.createDirectories(tmp.resolve("models/my-model"));
+    Files.writeString(model.resolve("config.json"), "{}");
+    ModelLocator.Located m = new ModelLocator(Map.of(), tmp).locate(model + "/", null);
+    assertEquals("my-model", m.name());
+    assertEquals("my-model", m.shortName());
+  }
+
+  @Test
+  void revisionPicksASnapshotByCommitHashOrRefName() throws IOException {
+    Path hub = tmp.resolve("hub");
+    Path a = snapshot(hub, "acme/tiny", HASH_A);
+    Path b = snapshot(hub, "acme/tiny", HASH_B);
+    refMain(hub, "acme/tiny", HASH_A);
+    Path refs = hub.resolve("models--acme--tiny/refs");
+    Files.createDirectories(refs.resolve("pr"));
+    Files.writeString(refs.resolve("pr/1"), HASH_B + "\n");
+    ModelLocator locator = new ModelLocator(Map.of("HF_HUB_CACHE", hub.toString()), tmp);
+    assertEquals(a, locator.locate("acme/tiny", null).dir(), "refs/main by default");
+    assertEquals(b, locator.locate("acme/tiny", HASH_B).dir(), "a commit hash");
+    assertEquals(a, locator.locate("acme/tiny", "main").dir(), "a ref name");
+    assertEquals(b, locator.locate("acme/tiny", "pr/1").dir(), "a nested ref name");
+    assertEquals("acme/tiny", locator.locate("acme/tiny", HASH_B).name());
+  }
+
+  @Test
+  void anUnknownRevisionListsTheSnapshotsAndRefsPresent() throws IOException {
+    Path hub = tmp.resolve("hub");
+    snapshot(hub, "acme/tiny", HASH_A);
+    snapshot(hub, "acme/tiny", HASH_B);
+    refMain(hub, "acme/tiny", HASH_A);
+    ModelLocator locator = new ModelLocator(Map.of("HF_HUB_CACHE", hub.toString()), tmp);
+    for (String rev : new String[] {"v2", "c".repeat(40), "../snapshots", "main/.."}) {
+      CheckpointException e =
+          assertThrows(CheckpointException.class, () -> locator.locate("acme/tiny", rev));
+      String m = e.getMessage();
+      assertTrue(m.startsWith("acme/tiny: no snapshot for revision \"" + rev + "\""), m);
+      assertTrue(m.contains("snapshots: " + HASH_A + ", " + HASH_B), m);
+      assertTrue(m.contains("refs: main"), m);
+    }
+  }
+
+  @Test
+  void aRevisionIsRefusedForADirectory() throws IOException {
+    Path model = Files.createDirectories(tmp.resolve("m"));
+    Files.writeString(model.resolve("config.json"), "{}");
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new ModelLocator(Map.of(), tmp).locate(model.toString(), "main"));
+    assertTrue(
+        e.getMessage().startsWith("--revision picks a snapshot of an org/name"), e.getMessage());
+    assertTrue(e.getMessage().contains(model + " is a directory"), e.getMessage());
+  }
+
+  @Test
+  void anExistingFileIsNotADirectoryRatherThanMissing() throws IOException {
+    Path file = Files.writeString(tmp.resolve("config.json"), "{}");
+    CheckpointException e =
+        assertThrows(
+            CheckpointException.class,
+            () -> new ModelLocator(Map.of(), tmp).resolve(file.toString()));
+    assertEquals(
+        file + ": not a directory; expected a model directory holding config.json", e.getMessage());
+  }
 }

@@ -29,7 +29,14 @@ class TokenizerErrorsTest {
   void missingDirectory() {
     Path absent = dir.resolve("absent");
     TokenizerException e = assertThrows(TokenizerException.class, () -> TextTokenizer.load(absent));
-    assertMentions(e, absent.toString(), "not a directory", "tokenizer.json");
+    assertMentions(e, absent + ": no such directory", "tokenizer.json");
+  }
+
+  @Test
+  void aFileGivenForTheDirectory() throws IOException {
+    Path file = java.nio.file.Files.writeString(dir.resolve("tokenizer.json"), "{}");
+    TokenizerException e = assertThrows(TokenizerException.class, () -> TextTokenizer.load(file));
+    assertMentions(e, file + ": not a directory", "tokenizer.json");
   }
 
   @Test

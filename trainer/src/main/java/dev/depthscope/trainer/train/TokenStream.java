@@ -1,5 +1,6 @@
 package dev.depthscope.trainer.train;
 
+import dev.depthscope.core.io.ReadErrors;
 import dev.depthscope.core.tokenize.TextTokenizer;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -42,7 +43,7 @@ public final class TokenStream {
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new UncheckedIOException(file + ": cannot read token stream: " + e.getMessage(), e);
+      throw new UncheckedIOException(ReadErrors.ioMessage(file, e), e);
     }
     if (bytes.length % width != 0) {
       throw new IllegalArgumentException(
@@ -90,7 +91,7 @@ public final class TokenStream {
         ids[n++] = (int) eos;
       }
     } catch (IOException e) {
-      throw new UncheckedIOException(text + ": cannot read: " + e.getMessage(), e);
+      throw new UncheckedIOException(ReadErrors.ioMessage(text, e), e);
     }
     return new TokenStream(Arrays.copyOf(ids, n), text.toString());
   }

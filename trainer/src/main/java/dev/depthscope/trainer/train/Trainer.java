@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.depthscope.core.config.ModelConfig;
 import dev.depthscope.core.config.NormScheme;
+import dev.depthscope.core.io.ReadErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -193,9 +194,10 @@ public final class Trainer {
       try {
         c = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
       } catch (IOException e) {
-        throw new UncheckedIOException(file + ": cannot read: " + e.getMessage(), e);
+        throw new UncheckedIOException(ReadErrors.ioMessage(file, e), e);
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException(file + ": not a JSON object: " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            file + ": expected a JSON object: " + ReadErrors.json(e), e);
       }
     } else {
       c = spec.shape().configJson(Math.max(256, spec.hyperparameters().seq()));
