@@ -7,7 +7,6 @@ import dev.depthscope.core.model.Engines;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -189,23 +188,27 @@ public final class LayerAudit {
     RemovalSearchResult search = null;
     if (baseSum != null) {
       long t3 = System.nanoTime();
-      JointMeasurement joint =
-          new JointMeasurement(
-              lm,
-              batches,
-              baseSum,
-              prunedSum,
-              tokens,
-              metrics.baselineNll(),
-              metrics.pruningDeltaNll(),
-              joints(opt.sweep(), done, opt.search() == null ? "joint cut" : "search"));
-      if (opt.search() != null) {
-        search = RemovalSearch.run(joint, metrics.lastTokenAngularMatrix(), opt.search());
-      }
-      List<Integer> run = summary.runBlocks();
-      if (!run.isEmpty()) {
-        summary = summary.withCut(joint.measure(List.of(run)).get(0));
-      }
+      JointPhase.Outcome joint =
+          JointPhase.run(
+              new JointMeasurement(
+                  lm,
+                  batches,
+                  baseSum,
+                  prunedSum,
+                  tokens,
+                  metrics.baselineNll(),
+                  metrics.pruningDeltaNll(),
+                  JointPhase.settings(
+                      opt.sweep(), done, opt.search() == null ? "joint cut" : "search")),
+              metrics,
+              summary,
+              opt.search(),
+              mc == null
+                  ? null
+                  : new JointPhase.Mc(
+                      lm, mc.mcBatches(), mc.baseCorrect(), mc.prunedCorrect(), opt.sweep(), done));
+      summary = joint.summary();
+      search = joint.search();
       timings.put("joint_removal_seconds", (System.nanoTime() - t3) / 1e9);
     }
     timings.put("total_seconds", (System.nanoTime() - t0) / 1e9);
@@ -312,56 +315,27 @@ public final class LayerAudit {
       long evaluations,
       int batches,
       long spilled,
-      long[][] expertLoad) {}
+      long[][] expertLoad,
+      McBatches mcBatches) {}
 
   private static McOutcome runMc(
       CausalLm lm, McItems items, Options opt, PruningSweep.Settings sweep) {
     int layers = lm.config().numLayers();
-    int n = items.rows().length;
-    // Similar lengths together, so little padding; right padding cannot change earlier positions
-    // of a causal model, and padded positions are never scored.
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, Comparator.comparingInt(i -> items.rows()[i].length));
-    List<long[][]> batches = new ArrayList<>();
-    List<Integer> starts = new ArrayList<>();
-    for (int start = 0; start < n; start += opt.batchRows()) {
-      int end = Math.min(n, start + opt.batchRows());
-      int len = items.rows()[order[end - 1]].length;
-      long[][] batch = new long[end - start][len];
-      for (int k = start; k < end; k++) {
-        long[] row = items.rows()[order[k]];
-        System.arraycopy(row, 0, batch[k - start], 0, row.length);
-      }
-      batches.add(batch);
-      starts.add(start);
-    }
-    PruningSweep.Result r = PruningSweep.run(lm, batches, null, sweep);
-    double[] baseScore = new double[n];
-    double[][] prunedScore = new double[layers][n];
-    for (int b = 0; b < batches.size(); b++) {
-      int len = batches.get(b)[0].length;
-      for (int row = 0; row < batches.get(b).length; row++) {
-        int item = order[starts.get(b) + row];
-        baseScore[item] = items.score(item, slice(r.baseline()[b], row, len - 1));
-        for (int l = 0; l < layers; l++) {
-          prunedScore[l][item] = items.score(item, slice(r.pruned()[b][l], row, len - 1));
-        }
-      }
-    }
+    McBatches batches = new McBatches(items, opt.batchRows());
+    PruningSweep.Result r = PruningSweep.run(lm, batches.batches(), null, sweep);
     double[][] prunedCorrect = new double[layers][];
     for (int l = 0; l < layers; l++) {
-      prunedCorrect[l] = items.correct(prunedScore[l]);
+      int removed = l;
+      prunedCorrect[l] = batches.correct(b -> r.pruned()[b][removed]);
     }
     return new McOutcome(
-        items.correct(baseScore),
+        batches.correct(b -> r.baseline()[b]),
         prunedCorrect,
         r.blockEvaluations(),
-        batches.size(),
+        batches.batches().size(),
         r.spilledBytes(),
-        r.expertLoad());
+        r.expertLoad(),
+        batches);
   }
 
   /**
@@ -386,25 +360,6 @@ public final class LayerAudit {
             p.statesScored(scored + d, states);
           }
         });
-  }
-
-  /**
-   * The settings of the joint passes after the sweep: a listener of their own ({@link
-   * PruningSweep.ProgressListener#next}) when the caller gives one, else the sweep's counting on
-   * from {@code done}. Their totals are known pass by pass, so the total grows with each pass.
-   */
-  private static PruningSweep.Settings joints(PruningSweep.Settings s, long done, String task) {
-    PruningSweep.ProgressListener p = s.progress();
-    if (p == null) {
-      return s;
-    }
-    PruningSweep.ProgressListener next = p.next(task);
-    long from = next == p ? done : 0;
-    return s.withProgress((d, t) -> next.blockEvaluated(from + d, from + t));
-  }
-
-  private static float[] slice(float[] nll, int row, int perRow) {
-    return Arrays.copyOfRange(nll, row * perRow, (row + 1) * perRow);
   }
 
   private static Map<String, String> versions() {

@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.depthscope.core.TestData;
+import dev.depthscope.core.eval.McItems;
+import dev.depthscope.core.eval.McQuestion;
 import dev.depthscope.core.eval.TokenIdsFile;
 import dev.depthscope.core.model.CausalLm;
+import dev.depthscope.core.tokenize.TextTokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -160,6 +163,46 @@ class RemovalSearchTest {
       assertEquals(cut.jointNll() - a.metrics().baselineNll(), cut.jointDeltaNll(), 1e-12);
       double sum = Arrays.stream(a.metrics().pruningDeltaNll()).sum();
       assertEquals(sum, cut.sumOfSingleDeltas(), 1e-12);
+    }
+  }
+
+  @Test
+  void everyMeasuredSetCarriesItsMultipleChoiceAccuracy() {
+    Path dir = TestData.model("llama-tiny-bf16");
+    long[][] ids = TokenIdsFile.read(dir.resolve("reference/activations.safetensors"));
+    List<McQuestion> questions =
+        List.of(
+            new McQuestion("The cat sat on the", List.of("mat", "government"), 0),
+            new McQuestion("He said that the", List.of("man was here", "the the"), 1),
+            new McQuestion("In the year", List.of("1961", "and"), 0),
+            new McQuestion("She went to the", List.of("store", "of"), 0));
+    try (CausalLm lm = CausalLm.open(dir);
+        TextTokenizer tok = TextTokenizer.load(dir)) {
+      McItems items = McItems.of(questions, tok);
+      LayerAudit.Inputs in = new LayerAudit.Inputs("ids + mc", ids, items);
+      // Every block counts as ineffective, so the cut is all of them.
+      LayerAudit.Options opt =
+          LayerAudit.Options.of(1e9, 2).withSearch(new RemovalSearch.Options(true, true, 2));
+      AuditResult a = LayerAudit.run(lm, dir, in, opt);
+      McBatches batches = new McBatches(items, 2);
+      List<RemovedSet> sets = new ArrayList<>(a.removalSearch().greedy());
+      sets.addAll(a.removalSearch().contiguousByNll());
+      sets.add(a.summary().cut());
+      for (RemovedSet r : sets) {
+        double expected;
+        if (r.blocks().size() == 1) {
+          expected = a.metrics().mcPrunedAccuracy()[r.blocks().get(0)];
+        } else {
+          int[] removed = r.blocks().stream().mapToInt(Integer::intValue).toArray();
+          double[] correct =
+              batches.correct(
+                  b -> JointRemovalTest.skipping(lm, batches.batches().get(b), removed));
+          expected = Arrays.stream(correct).average().orElseThrow();
+        }
+        assertEquals(expected, r.mcAccuracy(), 1e-12, r.blocks().toString());
+        assertEquals(r.mcAccuracy() - a.metrics().mcAccuracy(), r.mcAccuracyDelta(), 1e-12);
+        assertTrue(r.mcCi95()[0] <= r.mcAccuracyDelta() && r.mcAccuracyDelta() <= r.mcCi95()[1]);
+      }
     }
   }
 

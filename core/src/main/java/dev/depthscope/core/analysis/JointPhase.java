@@ -1,0 +1,148 @@
+package dev.depthscope.core.analysis;
+
+import dev.depthscope.core.model.CausalLm;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the audit measures after its sweeps: the summary's longest run as one joint removal, the
+ * removal search when asked for, and, with multiple-choice questions, the accuracy of every one of
+ * those sets (one more joint pass over the question rows, all sets together).
+ */
+final class JointPhase {
+  private JointPhase() {}
+
+  /** The summary with its measured cut, and the search (null when none was asked for). */
+  record Outcome(AuditSummary summary, RemovalSearchResult search) {}
+
+  /**
+   * The multiple-choice side: the question rows in batches, the baseline's and each single
+   * removal's per-question correctness, and the audit's sweep settings with the block evaluations
+   * done so far (the joint pass gets its own listener when it starts).
+   */
+  record Mc(
+      CausalLm lm,
+      McBatches batches,
+      double[] baseCorrect,
+      double[][] prunedCorrect,
+      PruningSweep.Settings sweep,
+      long done) {}
+
+  static Outcome run(
+      JointMeasurement joint,
+      AuditResult.Metrics metrics,
+      AuditSummary summary,
+      RemovalSearch.Options search,
+      Mc mc) {
+    RemovalSearchResult found =
+        search == null ? null : RemovalSearch.run(joint, metrics.lastTokenAngularMatrix(), search);
+    List<Integer> run = summary.runBlocks();
+    if (!run.isEmpty()) {
+      summary = summary.withCut(joint.measure(List.of(run)).get(0));
+    }
+    if (mc == null || (summary.cut() == null && found == null)) {
+      return new Outcome(summary, found);
+    }
+    Map<List<Integer>, RemovedSet> scored = withMc(mc, sets(summary.cut(), found));
+    return new Outcome(
+        summary.cut() == null ? summary : summary.withCut(scored.get(summary.cut().blocks())),
+        found == null
+            ? null
+            : new RemovalSearchResult(
+                found.removeUpTo(),
+                replaced(found.greedy(), scored),
+                replaced(found.contiguousByAngle(), scored),
+                replaced(found.contiguousByNll(), scored),
+                found.blockEvaluations(),
+                found.strategyBlockEvaluations()));
+  }
+
+  /** Every distinct set of the cut and the search, by its blocks. */
+  private static Map<List<Integer>, RemovedSet> sets(RemovedSet cut, RemovalSearchResult found) {
+    Map<List<Integer>, RemovedSet> sets = new LinkedHashMap<>();
+    if (cut != null) {
+      sets.put(cut.blocks(), cut);
+    }
+    if (found != null) {
+      for (List<RemovedSet> list :
+          Arrays.asList(found.greedy(), found.contiguousByAngle(), found.contiguousByNll())) {
+        if (list != null) {
+          list.forEach(r -> sets.putIfAbsent(r.blocks(), r));
+        }
+      }
+    }
+    return sets;
+  }
+
+  /**
+   * The sets with their multiple-choice accuracy: single blocks from the sweep, the others from one
+   * joint pass over the question rows.
+   */
+  private static Map<List<Integer>, RemovedSet> withMc(Mc mc, Map<List<Integer>, RemovedSet> sets) {
+    List<List<Integer>> multi = sets.keySet().stream().filter(s -> s.size() > 1).toList();
+    List<int[]> arrays = multi.stream().map(s -> s.stream().mapToInt(i -> i).toArray()).toList();
+    JointRemoval.Result r =
+        multi.isEmpty()
+            ? null
+            : JointRemoval.run(
+                mc.lm(),
+                mc.batches().batches(),
+                arrays,
+                settings(mc.sweep(), mc.done(), "joint MC"));
+    double[] ones = new double[mc.baseCorrect().length];
+    Arrays.fill(ones, 1);
+    double base = Arrays.stream(mc.baseCorrect()).average().orElse(Double.NaN);
+    Map<List<Integer>, RemovedSet> out = new LinkedHashMap<>();
+    for (Map.Entry<List<Integer>, RemovedSet> e : sets.entrySet()) {
+      List<Integer> blocks = e.getKey();
+      double[] correct;
+      if (blocks.size() == 1) {
+        correct = mc.prunedCorrect()[blocks.get(0)];
+      } else {
+        int s = multi.indexOf(blocks);
+        correct = mc.batches().correct(b -> r.nll()[b][s]);
+      }
+      double[] diff = new double[correct.length];
+      for (int q = 0; q < diff.length; q++) {
+        diff[q] = correct[q] - mc.baseCorrect()[q];
+      }
+      double acc = Arrays.stream(correct).average().orElse(Double.NaN);
+      double[] ci = null;
+      if (correct.length >= 2) {
+        Bootstrap.Interval i = Bootstrap.ratioInterval(diff, ones);
+        ci = new double[] {i.low(), i.high()};
+      }
+      out.put(blocks, e.getValue().withMc(acc, acc - base, ci));
+    }
+    return out;
+  }
+
+  /**
+   * The settings of a joint pass after the sweeps: a listener of its own ({@link
+   * PruningSweep.ProgressListener#next}) when the caller gives one, else the sweep's counting on
+   * from {@code done}. Totals are known pass by pass, so the total grows with each pass. Call it
+   * when the phase starts: asking for the next listener ends the previous one.
+   */
+  static PruningSweep.Settings settings(PruningSweep.Settings s, long done, String task) {
+    PruningSweep.ProgressListener p = s.progress();
+    if (p == null) {
+      return s;
+    }
+    PruningSweep.ProgressListener next = p.next(task);
+    long from = next == p ? done : 0;
+    return s.withProgress((d, t) -> next.blockEvaluated(from + d, from + t));
+  }
+
+  private static List<RemovedSet> replaced(
+      List<RemovedSet> list, Map<List<Integer>, RemovedSet> scored) {
+    if (list == null) {
+      return null;
+    }
+    List<RemovedSet> out = new ArrayList<>();
+    list.forEach(r -> out.add(scored.get(r.blocks())));
+    return out;
+  }
+}
