@@ -7,11 +7,13 @@ import dev.depthscope.core.analysis.LayerAudit;
 import dev.depthscope.core.analysis.PruningSweep;
 import dev.depthscope.core.analysis.RemovalSearch;
 import dev.depthscope.core.checkpoint.ModelLocator;
+import dev.depthscope.core.io.ReadErrors;
 import dev.depthscope.core.model.CausalLm;
 import dev.depthscope.reports.Caveats;
 import dev.depthscope.reports.ReportWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -221,6 +223,11 @@ final class AuditCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--remove-up-to sets the size of a removal search: pass --search as well");
     }
+    // Missing inputs fail before the model opens, not seconds later.
+    for (Path input :
+        new Path[] {nll == null ? null : nll.text, nll == null ? null : nll.tokenIds, mc}) {
+      requireReadable(input);
+    }
     Device d = device.require();
     ModelLocator.Located located = model.locate();
     Path dir = located.dir();
@@ -290,6 +297,20 @@ final class AuditCommand implements Callable<Integer> {
       o.flush();
     }
     return 0;
+  }
+
+  private static void requireReadable(Path file) {
+    if (file == null) {
+      return;
+    }
+    if (Files.isDirectory(file)) {
+      throw new IllegalArgumentException(file + ": is a directory, expected a file");
+    }
+    try {
+      Files.newByteChannel(file).close();
+    } catch (IOException e) {
+      throw new IllegalArgumentException(ReadErrors.ioMessage(file, e));
+    }
   }
 
   private RemovalSearch.Options searchOptions(int layers) {
