@@ -41,7 +41,10 @@ final class SafetensorsHeaderParser {
   /** A parsed header: tensors in header order and the metadata map. */
   record Header(List<Entry> tensors, Map<String, String> metadata) {}
 
-  /** The same nesting limit as the reference (serde_json) parser. */
+  /**
+   * Objects and arrays may nest this many levels, the root object being level 1: the nesting limit
+   * of the reference (serde_json) parser.
+   */
   static final int MAX_DEPTH = 128;
 
   private static final String METADATA = "__metadata__";
@@ -58,6 +61,7 @@ final class SafetensorsHeaderParser {
     this.path = path;
     this.reader = new JsonReader(new StringReader(json));
     reader.setStrictness(Strictness.STRICT);
+    // One level of margin, so that our own check below reports too deep nesting first.
     reader.setNestingLimit(MAX_DEPTH + 1);
   }
 
@@ -212,7 +216,7 @@ final class SafetensorsHeaderParser {
         }
         case "shape" -> shape = integers("shape");
         case "data_offsets" -> offsets = integers("data_offsets");
-        default -> skipValue(1);
+        default -> skipValue(3);
       }
     }
     reader.endObject();
@@ -266,6 +270,9 @@ final class SafetensorsHeaderParser {
   }
 
   private long byteSize(long[] shape, DType dtype) {
+    if (Arrays.stream(shape).anyMatch(d -> d == 0)) {
+      return 0;
+    }
     try {
       long numel = 1;
       for (long d : shape) {
@@ -309,25 +316,30 @@ final class SafetensorsHeaderParser {
     return values.stream().mapToLong(Long::longValue).toArray();
   }
 
-  /** Skips one value of any kind, still refusing repeated keys and too deep nesting. */
-  private void skipValue(int depth) throws IOException {
-    if (depth > MAX_DEPTH) {
+  /**
+   * Skips one value of any kind that would be at nesting {@code level}, still refusing repeated
+   * keys and objects or arrays nested deeper than {@link #MAX_DEPTH}.
+   */
+  private void skipValue(int level) throws IOException {
+    JsonToken token = reader.peek();
+    boolean container = token == JsonToken.BEGIN_OBJECT || token == JsonToken.BEGIN_ARRAY;
+    if (container && level > MAX_DEPTH) {
       throw new CheckpointException(at() + ": header nests deeper than " + MAX_DEPTH + " levels");
     }
-    switch (reader.peek()) {
+    switch (token) {
       case BEGIN_OBJECT -> {
         Set<String> keys = new HashSet<>();
         reader.beginObject();
         while (reader.hasNext()) {
           name(keys, null);
-          skipValue(depth + 1);
+          skipValue(level + 1);
         }
         reader.endObject();
       }
       case BEGIN_ARRAY -> {
         reader.beginArray();
         while (reader.hasNext()) {
-          skipValue(depth + 1);
+          skipValue(level + 1);
         }
         reader.endArray();
       }
