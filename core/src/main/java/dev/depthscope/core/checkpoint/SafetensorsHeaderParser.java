@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -48,7 +47,6 @@ final class SafetensorsHeaderParser {
   static final int MAX_DEPTH = 128;
 
   private static final String METADATA = "__metadata__";
-  private static final Pattern GSON_POSITION = Pattern.compile(" at line (\\d+) column (\\d+)");
   private static final Pattern INTEGER = Pattern.compile("0|[1-9][0-9]*");
 
   private final Path path;
@@ -364,25 +362,8 @@ final class SafetensorsHeaderParser {
    * (which would suggest lenient parsing, not what is wrong with the file).
    */
   private CheckpointException syntax(String what, Exception cause) {
-    String message = cause == null || cause.getMessage() == null ? "" : cause.getMessage();
-    String reason = what;
-    if (reason == null) {
-      if (message.startsWith("Unescaped control characters")) {
-        reason = "unescaped control character in a string";
-      } else if (message.startsWith("Invalid escape sequence")) {
-        reason = "invalid escape sequence in a string";
-      } else if (message.startsWith("Unterminated")) {
-        reason = "unterminated string, object or array";
-      } else if (message.startsWith("Nesting limit")) {
-        reason = "nested deeper than " + MAX_DEPTH + " levels";
-      } else if (message.startsWith("End of input") || message.contains("end of input")) {
-        reason = "the header ends before the JSON object does";
-      } else {
-        reason = "syntax error";
-      }
-    }
-    Matcher m = GSON_POSITION.matcher(message);
-    String position = m.find() ? " at line " + m.group(1) + " column " + m.group(2) : "";
+    String reason = what != null ? what : JsonSyntax.reason(cause, MAX_DEPTH);
+    String position = JsonSyntax.position(cause);
     String in = current == null ? "" : " (in " + at().substring(path.toString().length() + 2) + ")";
     return new CheckpointException(
         path

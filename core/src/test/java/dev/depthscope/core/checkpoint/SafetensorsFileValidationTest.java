@@ -101,8 +101,9 @@ class SafetensorsFileValidationTest {
     String negative = failureOpening("negative.safetensors", file(-1, h, new byte[0]));
     assertMentions(negative, "header length is not between 1 and 104857600", "not a safetensors");
     // The 8 bytes are not a length in a file of another kind, so they are not printed as one.
-    assertFalse(negative.contains(Long.toUnsignedString(-1L)), negative);
-    assertFalse(negative.contains("-1"), negative);
+    String said = negative.substring(negative.indexOf("negative.safetensors"));
+    assertFalse(said.contains(Long.toUnsignedString(-1L)), negative);
+    assertFalse(said.contains("-1"), negative);
     String huge =
         failureOpening("huge.safetensors", file(SafetensorsFile.MAX_HEADER_BYTES + 1, h, h));
     assertMentions(huge, "not between 1 and 104857600");
