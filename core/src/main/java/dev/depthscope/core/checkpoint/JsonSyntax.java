@@ -22,6 +22,10 @@ final class JsonSyntax {
       return "invalid escape sequence in a string";
     } else if (message.startsWith("Unterminated")) {
       return "unterminated string, object or array";
+    } else if (message.startsWith("Expected name")) {
+      return "expected a key in double quotes";
+    } else if (message.startsWith("Expected ':'")) {
+      return "expected ':' after a key";
     } else if (message.startsWith("Nesting limit")) {
       return "nested deeper than " + maxDepth + " levels";
     } else if (message.contains("End of input") || message.contains("end of input")) {

@@ -159,6 +159,11 @@ class SafetensorsStrictRulesTest {
     }
     assertMentions(
         failure("ctl.safetensors", "{\"a\u0001\":1}", new byte[0]), "unescaped control character");
+    assertMentions(
+        failure("colon.safetensors", "{\"a\" 1}", new byte[0]), "expected ':' after a key");
+    assertMentions(
+        failure("key.safetensors", "{\"__metadata__\":{},}", new byte[0]),
+        "expected a key in double quotes");
   }
 
   @Test
