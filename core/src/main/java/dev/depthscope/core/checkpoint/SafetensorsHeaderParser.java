@@ -65,11 +65,13 @@ final class SafetensorsHeaderParser {
 
   /** Parses the {@code bytes} of the header of {@code path}. */
   static Header parse(Path path, byte[] bytes) {
-    if (bytes.length >= 3 && (bytes[0] & 0xff) == 0xef && (bytes[1] & 0xff) == 0xbb) {
-      if ((bytes[2] & 0xff) == 0xbf) {
-        throw new CheckpointException(
-            path + ": header starts with a byte order mark; it must start with '{'");
-      }
+    if (bytes.length >= 3
+        && (bytes[0] & 0xff) == 0xef
+        && (bytes[1] & 0xff) == 0xbb
+        && (bytes[2] & 0xff) == 0xbf) {
+      // Checked on the bytes: Gson's reader would skip the mark silently.
+      throw new CheckpointException(
+          path + ": header starts with a byte order mark; it must start with '{'");
     }
     String json = decodeUtf8(path, bytes);
     if (json.isBlank()) {
