@@ -59,10 +59,11 @@ public enum DType {
       }
     }
     throw new IllegalArgumentException(
-        "unknown dtype \""
-            + name
-            + "\" (known: "
-            + Arrays.stream(values()).map(Enum::name).collect(Collectors.joining(", "))
-            + ")");
+        "unknown dtype \"" + name + "\" (known: " + knownNames() + ")");
+  }
+
+  /** The names of all known dtypes, comma-separated, for messages. */
+  public static String knownNames() {
+    return Arrays.stream(values()).map(Enum::name).collect(Collectors.joining(", "));
   }
 }

@@ -1,37 +1,22 @@
 package dev.depthscope.core.checkpoint;
 
-import com.google.gson.Gson;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.Strictness;
-import com.google.gson.stream.JsonReader;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * One {@code .safetensors} file, memory-mapped and validated strictly when opened.
  *
- * <p>Format: an 8-byte little-endian header length {@code n}, {@code n} bytes of UTF-8 JSON mapping
- * tensor names to {@code {"dtype", "shape", "data_offsets": [begin, end]}} (offsets relative to the
- * data area that follows the header), an optional {@code "__metadata__"} string map, then the raw
- * little-endian data. Every entry must have a known dtype, a byte range of exactly {@code numel *
- * dtype size} inside the data area, and no two ranges may overlap.
+ * <p>Format: an 8-byte little-endian header length {@code n} (at most 100 MB), {@code n} bytes of
+ * UTF-8 JSON mapping tensor names to {@code {"dtype", "shape", "data_offsets": [begin, end]}}
+ * (offsets relative to the data area that follows the header), an optional {@code "__metadata__"}
+ * string map, then the raw little-endian data. The header must obey the format's rules ({@link
+ * SafetensorsHeaderParser}) and the tensors must tile the data area exactly ({@link
+ * SafetensorsLayout}); both are checked before any tensor is used.
  *
  * <p>Weights convert to float32 on read: F32 is copied, F16 and BF16 are widened in Java, so no
  * BF16 array ever reaches DJL (which would abort the JVM).
@@ -94,14 +79,17 @@ public final class SafetensorsFile implements AutoCloseable {
     }
     long headerLength =
         ByteBuffer.wrap(mapping.readBytes(0, 8)).order(ByteOrder.LITTLE_ENDIAN).getLong();
-    if (headerLength <= 0 || headerLength > MAX_HEADER_BYTES) {
+    if (headerLength == 0) {
+      throw new CheckpointException(
+          path + ": header length 0: a safetensors header holds at least \"{}\"");
+    }
+    if (headerLength < 0 || headerLength > MAX_HEADER_BYTES) {
+      // Not echoed: for a file of another kind these are 8 arbitrary bytes, not a length.
       throw new CheckpointException(
           path
-              + ": header length "
-              + Long.toUnsignedString(headerLength)
-              + " is not between 1 and "
+              + ": the 8-byte header length is not between 1 and "
               + MAX_HEADER_BYTES
-              + " bytes (not a safetensors file?)");
+              + " bytes (100 MB), as a safetensors file's must be (not a safetensors file?)");
     }
     if (8 + headerLength > fileSize) {
       throw new CheckpointException(
@@ -112,214 +100,12 @@ public final class SafetensorsFile implements AutoCloseable {
               + (fileSize - 8)
               + " after the length field");
     }
-    String json = decodeUtf8(path, mapping.readBytes(8, (int) headerLength));
-    JsonObject header = parseJsonObject(path, json);
+    SafetensorsHeaderParser.Header header =
+        SafetensorsHeaderParser.parse(path, mapping.readBytes(8, (int) headerLength));
     long dataStart = 8 + headerLength;
-    long dataSize = fileSize - dataStart;
-
-    Map<String, TensorInfo> tensors = new LinkedHashMap<>();
-    Map<String, String> metadata = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonElement> e : header.entrySet()) {
-      String name = e.getKey();
-      if (name.equals("__metadata__")) {
-        readMetadata(path, e.getValue(), metadata);
-        continue;
-      }
-      tensors.put(name, readEntry(path, name, e.getValue(), dataStart, dataSize));
-    }
-    checkNoOverlap(path, tensors, dataStart);
-    return new SafetensorsFile(
-        path, mapping, Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
-  }
-
-  private static String decodeUtf8(Path path, byte[] bytes) {
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw new CheckpointException(path + ": header is not valid UTF-8 (not a safetensors file?)");
-    }
-  }
-
-  private static JsonObject parseJsonObject(Path path, String json) {
-    try {
-      if (json.isBlank()) {
-        throw new JsonParseException("expected a JSON object, found only blanks");
-      }
-      JsonReader reader = new JsonReader(new StringReader(json));
-      reader.setStrictness(Strictness.STRICT);
-      JsonElement root = new Gson().getAdapter(JsonElement.class).read(reader);
-      boolean trailing;
-      try {
-        trailing = reader.peek() != com.google.gson.stream.JsonToken.END_DOCUMENT;
-      } catch (IOException e) {
-        // Strict mode throws here for anything but whitespace; Gson's own message would tell the
-        // user to enable lenient parsing, which is not what is wrong with the file.
-        trailing = true;
-      }
-      if (trailing) {
-        throw new JsonParseException("trailing data after the JSON object");
-      }
-      if (!root.isJsonObject()) {
-        throw new JsonParseException("expected a JSON object, found " + kind(root));
-      }
-      return root.getAsJsonObject();
-    } catch (JsonParseException | IllegalStateException | IOException e) {
-      throw new CheckpointException(
-          path + ": header is not valid JSON (" + e.getMessage() + "); not a safetensors file?");
-    }
-  }
-
-  private static void readMetadata(Path path, JsonElement value, Map<String, String> metadata) {
-    if (!value.isJsonObject()) {
-      throw new CheckpointException(path + ": __metadata__ must be an object of strings");
-    }
-    for (Map.Entry<String, JsonElement> m : value.getAsJsonObject().entrySet()) {
-      JsonElement v = m.getValue();
-      if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
-        throw new CheckpointException(
-            path + ": __metadata__." + m.getKey() + " must be a string, found " + kind(v));
-      }
-      metadata.put(m.getKey(), v.getAsString());
-    }
-  }
-
-  private static TensorInfo readEntry(
-      Path path, String name, JsonElement value, long dataStart, long dataSize) {
-    String where = path + ": tensor \"" + name + "\"";
-    if (!value.isJsonObject()) {
-      throw new CheckpointException(where + ": expected an object, found " + kind(value));
-    }
-    JsonObject o = value.getAsJsonObject();
-    JsonElement dt = o.get("dtype");
-    if (dt == null || !dt.isJsonPrimitive() || !dt.getAsJsonPrimitive().isString()) {
-      throw new CheckpointException(where + ": field \"dtype\" must be a string");
-    }
-    DType dtype;
-    try {
-      dtype = DType.parse(dt.getAsString());
-    } catch (IllegalArgumentException ex) {
-      throw new CheckpointException(where + ": " + ex.getMessage());
-    }
-    long[] shape = longArray(where, o, "shape", -1);
-    long[] offsets = longArray(where, o, "data_offsets", 2);
-    long numel = 1;
-    long expected;
-    try {
-      for (long d : shape) {
-        if (d < 0) {
-          throw new CheckpointException(where + ": negative dimension in shape");
-        }
-        numel = Math.multiplyExact(numel, d);
-      }
-      expected = Math.multiplyExact(numel, dtype.bytes());
-    } catch (ArithmeticException ex) {
-      // A hostile or corrupt shape must not escape as an unexplained ArithmeticException.
-      throw new CheckpointException(
-          where
-              + ": shape "
-              + java.util.Arrays.toString(shape)
-              + " is too large (its byte size overflows 64 bits)");
-    }
-    long begin = offsets[0];
-    long end = offsets[1];
-    if (begin < 0 || end < begin) {
-      throw new CheckpointException(
-          where + ": data_offsets [" + begin + ", " + end + "] are not an increasing range");
-    }
-    if (end - begin != expected) {
-      throw new CheckpointException(
-          where
-              + ": size mismatch: shape "
-              + java.util.Arrays.toString(shape)
-              + " x "
-              + dtype
-              + " needs "
-              + expected
-              + " bytes but data_offsets ["
-              + begin
-              + ", "
-              + end
-              + "] span "
-              + (end - begin));
-    }
-    if (end > dataSize) {
-      throw new CheckpointException(
-          where
-              + ": data_offsets ["
-              + begin
-              + ", "
-              + end
-              + "] run past the end of the data area ("
-              + dataSize
-              + " bytes; file truncated?)");
-    }
-    return new TensorInfo(name, dtype, shape, path, dataStart + begin, dataStart + end);
-  }
-
-  private static long[] longArray(String where, JsonObject o, String field, int length) {
-    JsonElement v = o.get(field);
-    if (v == null || !v.isJsonArray()) {
-      throw new CheckpointException(where + ": field \"" + field + "\" must be an array");
-    }
-    JsonArray a = v.getAsJsonArray();
-    if (length >= 0 && a.size() != length) {
-      throw new CheckpointException(
-          where + ": field \"" + field + "\" must have " + length + " entries, has " + a.size());
-    }
-    long[] out = new long[a.size()];
-    for (int i = 0; i < out.length; i++) {
-      JsonElement x = a.get(i);
-      try {
-        if (!x.isJsonPrimitive() || !x.getAsJsonPrimitive().isNumber()) {
-          throw new NumberFormatException();
-        }
-        out[i] = x.getAsBigDecimal().longValueExact();
-      } catch (NumberFormatException | ArithmeticException e) {
-        throw new CheckpointException(
-            where + ": field \"" + field + "\" must hold integers, found " + x);
-      }
-    }
-    return out;
-  }
-
-  private static void checkNoOverlap(Path path, Map<String, TensorInfo> tensors, long dataStart) {
-    List<TensorInfo> sorted = new ArrayList<>(tensors.values());
-    sorted.sort(Comparator.comparingLong(TensorInfo::start).thenComparingLong(TensorInfo::end));
-    TensorInfo prev = null;
-    for (TensorInfo t : sorted) {
-      if (prev != null && t.start() < prev.end() && t.byteSize() > 0 && prev.byteSize() > 0) {
-        throw new CheckpointException(
-            path
-                + ": tensors \""
-                + prev.name()
-                + "\" and \""
-                + t.name()
-                + "\" overlap (bytes "
-                + (t.start() - dataStart)
-                + ".."
-                + (Math.min(prev.end(), t.end()) - dataStart)
-                + " of the data area)");
-      }
-      if (prev == null || t.end() > prev.end()) {
-        prev = t;
-      }
-    }
-  }
-
-  private static String kind(JsonElement e) {
-    if (e.isJsonObject()) {
-      return "an object";
-    } else if (e.isJsonArray()) {
-      return "an array";
-    } else if (e.isJsonNull()) {
-      return "null";
-    }
-    return "the value " + e;
+    Map<String, TensorInfo> tensors =
+        SafetensorsLayout.place(path, header.tensors(), dataStart, fileSize - dataStart);
+    return new SafetensorsFile(path, mapping, tensors, header.metadata());
   }
 
   /** The file. */
