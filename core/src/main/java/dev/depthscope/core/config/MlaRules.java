@@ -10,7 +10,15 @@ final class MlaRules {
 
   /** The RoPE head dimension: transformers sets {@code head_dim = qk_rope_head_dim}. */
   static int ropeHeadDim(ConfigJson c) {
-    return ConfigLimits.require(c, "qk_rope_head_dim", 1, ConfigLimits.MAX_HEAD_DIM);
+    int dim = ConfigLimits.require(c, "qk_rope_head_dim", 2, ConfigLimits.MAX_HEAD_DIM);
+    if (dim % 2 != 0) {
+      throw ConfigLimits.outOfRange(
+          c,
+          "qk_rope_head_dim",
+          Integer.toString(dim),
+          "an even number in 2.." + ConfigLimits.MAX_HEAD_DIM + " (RoPE pairs)");
+    }
+    return dim;
   }
 
   static MlaConfig parse(ConfigJson c, RopeConfig rope, boolean interleave) {

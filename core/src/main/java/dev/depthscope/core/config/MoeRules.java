@@ -119,9 +119,12 @@ final class MoeRules {
             f
                 + "\"topk_group\" is "
                 + r.topKGroups()
-                + ": its groups hold fewer than num_experts_per_tok = "
-                + m.topK()
-                + " experts");
+                + ": that many of n_group = "
+                + groups
+                + " groups of "
+                + perGroup
+                + " experts hold fewer than num_experts_per_tok = "
+                + m.topK());
       }
       if (r.groupScore() == MoeConfig.GroupScore.TOP2_SUM && perGroup < 2) {
         throw new ConfigException(

@@ -18,7 +18,6 @@ import java.util.regex.Pattern;
  * tensors of the first dense and first MoE block that are present have the shapes the config
  * implies. A disagreement is a config error (one line naming {@code config.json}), so {@code
  * inspect} and {@code audit} report it the same way and neither runs on a mislabelled model.
- * Tensors the checkpoint lacks altogether are left to {@link Checkpoint#require}.
  */
 public final class CheckpointAgreement {
   private static final Pattern LAYER = Pattern.compile("model\\.layers\\.(\\d{1,9})\\.");
@@ -110,10 +109,19 @@ public final class CheckpointAgreement {
   private static void block(Path file, ModelConfig c, Checkpoint ckpt, int layer) {
     for (Map.Entry<String, long[]> e : BlockWeights.spec(c, layer).entrySet()) {
       TensorInfo t = ckpt.tensors().get(e.getKey());
-      if (t != null && !Arrays.equals(t.shape(), e.getValue())) {
+      if (t == null) {
         throw new ConfigException(
             file
-                + ": the sizes in config.json imply tensor \""
+                + ": the config implies tensor \""
+                + e.getKey()
+                + "\" of shape "
+                + Arrays.toString(e.getValue())
+                + ", but the checkpoint has no such tensor");
+      }
+      if (!Arrays.equals(t.shape(), e.getValue())) {
+        throw new ConfigException(
+            file
+                + ": the config implies tensor \""
                 + e.getKey()
                 + "\" of shape "
                 + Arrays.toString(e.getValue())
