@@ -14,10 +14,11 @@ import java.util.regex.Pattern;
 /**
  * Checks that {@code config.json} agrees with the checkpoint it sits beside, from the safetensors
  * headers alone and before any weight is allocated: the embedding (and an untied LM head) is {@code
- * [vocab_size, hidden_size]}, every layer {@code 0..num_hidden_layers-1} has tensors, and the
- * tensors of the first dense and first MoE block that are present have the shapes the config
- * implies. A disagreement is a config error (one line naming {@code config.json}), so {@code
- * inspect} and {@code audit} report it the same way and neither runs on a mislabelled model.
+ * [vocab_size, hidden_size]}, every layer {@code 0..num_hidden_layers-1} has tensors, and the first
+ * dense and the first MoE block hold every tensor the config implies, with its shape (the other
+ * blocks are checked as they load). A disagreement is a config error (one line naming {@code
+ * config.json}), so {@code inspect} and {@code audit} report it the same way and neither runs on a
+ * mislabelled model.
  */
 public final class CheckpointAgreement {
   private static final Pattern LAYER = Pattern.compile("model\\.layers\\.(\\d{1,9})\\.");
