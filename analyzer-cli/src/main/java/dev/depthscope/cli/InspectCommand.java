@@ -58,6 +58,7 @@ final class InspectCommand implements Callable<Integer> {
     ModelConfig c = ModelConfig.load(dir);
     PrintWriter out = output.out();
     try (Checkpoint ckpt = Checkpoint.open(dir)) {
+      dev.depthscope.core.model.CheckpointAgreement.check(c, ckpt);
       long stored = ckpt.tensors().values().stream().mapToLong(t -> t.numel()).sum();
       MemoryEstimate mem = MemoryEstimate.of(c, batch, seqLen);
       if (output.json) {

@@ -34,6 +34,11 @@ final class ConfigJson {
     return root;
   }
 
+  /** The dotted path of this object inside the file ("" at the top, "rope_scaling." inside). */
+  String prefix() {
+    return prefix;
+  }
+
   boolean has(String field) {
     JsonElement e = root.get(field);
     return e != null && !e.isJsonNull();
@@ -67,7 +72,7 @@ final class ConfigJson {
       if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
         return e.getAsBigDecimal().intValueExact();
       }
-    } catch (ArithmeticException ex) {
+    } catch (ArithmeticException | NumberFormatException ex) {
       // fall through to the error below
     }
     throw error(field, "an integer", e);
@@ -79,7 +84,11 @@ final class ConfigJson {
       return fallback;
     }
     if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
-      return e.getAsDouble();
+      double v = e.getAsDouble();
+      if (Double.isFinite(v)) {
+        return v;
+      }
+      throw error(field, "a finite number", e);
     }
     throw error(field, "a number", e);
   }
@@ -137,7 +146,11 @@ final class ConfigJson {
         if (!x.isJsonPrimitive() || !x.getAsJsonPrimitive().isNumber()) {
           throw error(field, "an integer or an array of integers", e);
         }
-        out.add(x.getAsInt());
+        try {
+          out.add(x.getAsBigDecimal().intValueExact());
+        } catch (ArithmeticException | NumberFormatException ex) {
+          throw error(field, "an integer or an array of integers", e);
+        }
       }
       return out;
     }

@@ -10,7 +10,15 @@ final class MlaRules {
 
   /** The RoPE head dimension: transformers sets {@code head_dim = qk_rope_head_dim}. */
   static int ropeHeadDim(ConfigJson c) {
-    return positive(c, "qk_rope_head_dim");
+    int dim = ConfigLimits.require(c, "qk_rope_head_dim", 2, ConfigLimits.MAX_HEAD_DIM);
+    if (dim % 2 != 0) {
+      throw ConfigLimits.outOfRange(
+          c,
+          "qk_rope_head_dim",
+          Integer.toString(dim),
+          "an even number in 2.." + ConfigLimits.MAX_HEAD_DIM + " (RoPE pairs)");
+    }
+    return dim;
   }
 
   static MlaConfig parse(ConfigJson c, RopeConfig rope, boolean interleave) {
@@ -21,18 +29,22 @@ final class MlaRules {
               + " rank of q_a_proj)");
     }
     int qRank = c.intOr("q_lora_rank", 0);
-    if (c.has("q_lora_rank") && qRank <= 0) {
-      throw new ConfigException(
-          c.file() + ": field \"q_lora_rank\" must be null or positive, is " + qRank);
+    if (c.has("q_lora_rank") && (qRank <= 0 || qRank > ConfigLimits.MAX_LORA_RANK)) {
+      throw ConfigLimits.outOfRange(
+          c, "q_lora_rank", Integer.toString(qRank), "null or 1.." + ConfigLimits.MAX_LORA_RANK);
     }
-    int kvRank = positive(c, "kv_lora_rank");
-    int nope = c.requireInt("qk_nope_head_dim");
-    if (nope < 0) {
+    int kvRank = ConfigLimits.require(c, "kv_lora_rank", 1, ConfigLimits.MAX_LORA_RANK);
+    int nope = ConfigLimits.require(c, "qk_nope_head_dim", 0, ConfigLimits.MAX_HEAD_DIM);
+    int ropeDim = ropeHeadDim(c);
+    int v = ConfigLimits.require(c, "v_head_dim", 1, ConfigLimits.MAX_HEAD_DIM);
+    if (c.has("qk_head_dim") && c.intOr("qk_head_dim", 0) != nope + ropeDim) {
       throw new ConfigException(
-          c.file() + ": field \"qk_nope_head_dim\" must not be negative, is " + nope);
+          c.file()
+              + ": field \"qk_head_dim\" is "
+              + c.intOr("qk_head_dim", 0)
+              + "; expected qk_nope_head_dim + qk_rope_head_dim = "
+              + (nope + ropeDim));
     }
-    int ropeDim = positive(c, "qk_rope_head_dim");
-    int v = positive(c, "v_head_dim");
     return new MlaConfig(
         qRank,
         kvRank,
@@ -57,13 +69,5 @@ final class MlaRules {
       scale = scale * m * m;
     }
     return scale;
-  }
-
-  private static int positive(ConfigJson c, String field) {
-    int v = c.requireInt(field);
-    if (v <= 0) {
-      throw new ConfigException(c.file() + ": field \"" + field + "\" must be positive, is " + v);
-    }
-    return v;
   }
 }

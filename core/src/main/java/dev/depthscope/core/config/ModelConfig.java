@@ -170,11 +170,15 @@ public record ModelConfig(
     ModelFamily family = ModelFamily.of(modelType, c);
     List<String> archs = c.strings("architectures");
     String architecture = archs == null || archs.isEmpty() ? modelType : archs.get(0);
-    int hidden = positive(c, "hidden_size");
-    int heads = positive(c, "num_attention_heads");
-    int layers = positive(c, "num_hidden_layers");
-    int kvHeads = c.intOr("num_key_value_heads", heads);
-    if (kvHeads <= 0 || heads % kvHeads != 0) {
+    // Every size is range-checked here, before any array is sized from it (see ConfigLimits).
+    int hidden = ConfigLimits.require(c, "hidden_size", 1, ConfigLimits.MAX_HIDDEN);
+    int heads = ConfigLimits.require(c, "num_attention_heads", 1, ConfigLimits.MAX_HEADS);
+    int layers = ConfigLimits.require(c, "num_hidden_layers", 1, ConfigLimits.MAX_LAYERS);
+    int vocab = ConfigLimits.require(c, "vocab_size", 1, ConfigLimits.MAX_VOCAB);
+    int intermediate =
+        ConfigLimits.require(c, "intermediate_size", 1, ConfigLimits.MAX_INTERMEDIATE);
+    int kvHeads = ConfigLimits.intOr(c, "num_key_value_heads", heads, 1, heads);
+    if (heads % kvHeads != 0) {
       throw new ConfigException(
           c.file()
               + ": field \"num_key_value_heads\" is "
@@ -183,53 +187,58 @@ public record ModelConfig(
               + heads);
     }
     int headDim = family.headDim(c, hidden, heads);
-    if (headDim <= 0 || headDim % 2 != 0) {
+    if (headDim <= 0 || headDim > ConfigLimits.MAX_HEAD_DIM || headDim % 2 != 0) {
       throw new ConfigException(
-          c.file() + ": head_dim " + headDim + " must be a positive even number (RoPE pairs)");
+          c.file()
+              + ": head_dim is "
+              + headDim
+              + "; expected an even number in 2.."
+              + ConfigLimits.MAX_HEAD_DIM
+              + " (RoPE pairs)");
     }
-    int maxPos = c.intOr("max_position_embeddings", family.defaultMaxPositions());
+    int maxPos =
+        ConfigLimits.intOr(
+            c,
+            "max_position_embeddings",
+            family.defaultMaxPositions(),
+            1,
+            ConfigLimits.MAX_POSITIONS);
+    double eps = ConfigLimits.open(c, "rms_norm_eps", c.doubleOr("rms_norm_eps", 1e-6), 0, 1);
     ModelFamily.Biases biases = family.biases(c);
     int[] windows = family.slidingWindows(c, layers);
     for (int w : windows) {
-      if (w < 0) {
-        throw new ConfigException(c.file() + ": field \"sliding_window\" must not be negative");
-      }
+      ConfigLimits.range(c, "sliding_window", w, 0, ConfigLimits.MAX_POSITIONS);
     }
     List<Integer> bos = c.intList("bos_token_id");
     RopeConfig rope = RopeParser.parse(c, maxPos);
-    return new ModelConfig(
-        family,
-        architecture,
-        positive(c, "vocab_size"),
-        hidden,
-        positive(c, "intermediate_size"),
-        layers,
-        heads,
-        kvHeads,
-        headDim,
-        c.doubleOr("rms_norm_eps", 1e-6),
-        maxPos,
-        c.boolOr("tie_word_embeddings", false),
-        biases.qkv(),
-        biases.output(),
-        biases.mlp(),
-        family.qkNorm(),
-        windows,
-        rope,
-        family.moe(c, layers),
-        family.mla(c, rope),
-        c.has("torch_dtype") ? c.stringOr("torch_dtype", "") : c.stringOr("dtype", "unknown"),
-        bos.isEmpty() ? -1 : bos.get(0),
-        c.intList("eos_token_id"),
-        NormScheme.parse(c.stringOr(NormScheme.CONFIG_FIELD, null), c.file().toString()));
-  }
-
-  private static int positive(ConfigJson c, String field) {
-    int v = c.requireInt(field);
-    if (v <= 0) {
-      throw new ConfigException(c.file() + ": field \"" + field + "\" must be positive, is " + v);
-    }
-    return v;
+    ModelConfig config =
+        new ModelConfig(
+            family,
+            architecture,
+            vocab,
+            hidden,
+            intermediate,
+            layers,
+            heads,
+            kvHeads,
+            headDim,
+            eps,
+            maxPos,
+            c.boolOr("tie_word_embeddings", false),
+            biases.qkv(),
+            biases.output(),
+            biases.mlp(),
+            family.qkNorm(),
+            windows,
+            rope,
+            family.moe(c, layers),
+            family.mla(c, rope),
+            c.has("torch_dtype") ? c.stringOr("torch_dtype", "") : c.stringOr("dtype", "unknown"),
+            bos.isEmpty() ? -1 : bos.get(0),
+            c.intList("eos_token_id"),
+            NormScheme.parse(c.stringOr(NormScheme.CONFIG_FIELD, null), c.file().toString()));
+    ParameterCount.checkTotal(c, config);
+    return config;
   }
 
   /**

@@ -62,7 +62,7 @@ public enum ModelFamily {
 
     @Override
     int headDim(ConfigJson c, int hidden, int heads) {
-      return c.intOr("head_dim", 128);
+      return ConfigLimits.intOr(c, "head_dim", 128, 2, ConfigLimits.MAX_HEAD_DIM);
     }
 
     @Override
@@ -86,13 +86,13 @@ public enum ModelFamily {
 
     @Override
     MoeConfig moe(ConfigJson c, int layers) {
-      int experts = c.intOr("num_local_experts", 8);
+      int experts = ConfigLimits.intOr(c, "num_local_experts", 8, 1, ConfigLimits.MAX_EXPERTS);
       int[] all = java.util.stream.IntStream.range(0, layers).toArray();
       return MoeRules.check(
           c,
           new MoeConfig(
               experts,
-              c.intOr("num_experts_per_tok", 2),
+              ConfigLimits.intOr(c, "num_experts_per_tok", 2, 1, experts),
               c.requireInt("intermediate_size"),
               0,
               MoeRules.list(all),
@@ -129,13 +129,12 @@ public enum ModelFamily {
 
     @Override
     MoeConfig moe(ConfigJson c, int layers) {
-      int experts = c.intOr("num_local_experts", c.intOr("num_experts", 128));
-      int step = c.intOr("decoder_sparse_step", 1);
-      if (step <= 0) {
-        throw new ConfigException(
-            c.file() + ": field \"decoder_sparse_step\" must be positive, is " + step);
-      }
-      List<Integer> mlpOnly = c.intList("mlp_only_layers");
+      int experts =
+          c.has("num_local_experts")
+              ? ConfigLimits.intOr(c, "num_local_experts", 0, 0, ConfigLimits.MAX_EXPERTS)
+              : ConfigLimits.intOr(c, "num_experts", 128, 0, ConfigLimits.MAX_EXPERTS);
+      int step = ConfigLimits.intOr(c, "decoder_sparse_step", 1, 1, ConfigLimits.MAX_LAYERS);
+      java.util.Set<Integer> mlpOnly = new java.util.HashSet<>(c.intList("mlp_only_layers"));
       if (experts == 0) {
         return null;
       }
@@ -147,8 +146,8 @@ public enum ModelFamily {
           c,
           new MoeConfig(
               experts,
-              c.intOr("num_experts_per_tok", 8),
-              c.intOr("moe_intermediate_size", 768),
+              ConfigLimits.intOr(c, "num_experts_per_tok", 8, 1, experts),
+              ConfigLimits.intOr(c, "moe_intermediate_size", 768, 1, ConfigLimits.MAX_INTERMEDIATE),
               0,
               MoeRules.list(sparse),
               MoeRules.softmax(c.boolOr("norm_topk_prob", false), 1.0),
@@ -186,15 +185,15 @@ public enum ModelFamily {
       String method = c.stringOr("topk_method", "greedy");
       MoeConfig.Router router =
           switch (method) {
-            case "greedy" -> MoeRules.softmax(false, c.doubleOr("routed_scaling_factor", 1.0));
+            case "greedy" -> MoeRules.softmax(false, MoeRules.scaling(c, 1.0));
             case "group_limited_greedy" ->
                 new MoeConfig.Router(
                     MoeConfig.Scoring.SOFTMAX,
                     false,
-                    c.doubleOr("routed_scaling_factor", 1.0),
+                    MoeRules.scaling(c, 1.0),
                     MoeConfig.GroupScore.MAX,
-                    c.requireInt("n_group"),
-                    c.requireInt("topk_group"),
+                    ConfigLimits.require(c, "n_group", 1, ConfigLimits.MAX_EXPERTS),
+                    ConfigLimits.require(c, "topk_group", 1, ConfigLimits.MAX_EXPERTS),
                     false);
             default ->
                 throw new ConfigException(
@@ -204,7 +203,14 @@ public enum ModelFamily {
                         + "\"; supported: greedy, group_limited_greedy");
           };
       return MoeRules.deepseek(
-          c, layers, 64, 2, 1407, 0, c.requireInt("num_experts_per_tok"), router);
+          c,
+          layers,
+          64,
+          2,
+          1407,
+          0,
+          ConfigLimits.require(c, "num_experts_per_tok", 1, ConfigLimits.MAX_EXPERTS),
+          router);
     }
   },
   /**
@@ -235,13 +241,20 @@ public enum ModelFamily {
           new MoeConfig.Router(
               MoeConfig.Scoring.SIGMOID,
               c.boolOr("norm_topk_prob", true),
-              c.doubleOr("routed_scaling_factor", 2.5),
+              MoeRules.scaling(c, 2.5),
               MoeConfig.GroupScore.TOP2_SUM,
-              c.intOr("n_group", 8),
-              c.intOr("topk_group", 4),
+              ConfigLimits.intOr(c, "n_group", 8, 1, ConfigLimits.MAX_EXPERTS),
+              ConfigLimits.intOr(c, "topk_group", 4, 1, ConfigLimits.MAX_EXPERTS),
               true);
       return MoeRules.deepseek(
-          c, layers, 256, 1, 2048, 3, c.intOr("num_experts_per_tok", 8), router);
+          c,
+          layers,
+          256,
+          1,
+          2048,
+          3,
+          ConfigLimits.intOr(c, "num_experts_per_tok", 8, 1, ConfigLimits.MAX_EXPERTS),
+          router);
     }
   };
 
@@ -306,7 +319,16 @@ public enum ModelFamily {
   }
 
   int headDim(ConfigJson c, int hidden, int heads) {
-    return c.intOr("head_dim", hidden / heads);
+    if (!c.has("head_dim") && hidden % heads != 0) {
+      throw new ConfigException(
+          c.file()
+              + ": field \"num_attention_heads\" is "
+              + heads
+              + "; it must divide hidden_size = "
+              + hidden
+              + " when head_dim is not given");
+    }
+    return ConfigLimits.intOr(c, "head_dim", hidden / heads, 2, ConfigLimits.MAX_HEAD_DIM);
   }
 
   /** The mixture-of-experts setup, or null for a dense family. */
@@ -357,7 +379,7 @@ public enum ModelFamily {
       }
       return w;
     }
-    int firstSliding = c.intOr("max_window_layers", 28);
+    int firstSliding = ConfigLimits.intOr(c, "max_window_layers", 28, 0, ConfigLimits.MAX_LAYERS);
     for (int i = firstSliding; i < layers; i++) {
       w[i] = window;
     }

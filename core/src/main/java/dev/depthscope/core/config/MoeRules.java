@@ -37,39 +37,53 @@ final class MoeRules {
       int defaultFirstDense,
       int topK,
       MoeConfig.Router router) {
-    int width = c.intOr("moe_intermediate_size", defaultWidth);
-    int shared = c.intOr("n_shared_experts", defaultShared);
-    if (shared < 0) {
+    int width =
+        ConfigLimits.intOr(
+            c, "moe_intermediate_size", defaultWidth, 1, ConfigLimits.MAX_INTERMEDIATE);
+    int shared =
+        ConfigLimits.intOr(
+            c, "n_shared_experts", defaultShared, 0, ConfigLimits.MAX_SHARED_EXPERTS);
+    if ((long) width * shared > ConfigLimits.MAX_INTERMEDIATE) {
       throw new ConfigException(
-          c.file() + ": field \"n_shared_experts\" must not be negative, is " + shared);
+          c.file()
+              + ": the shared expert's width moe_intermediate_size * n_shared_experts = "
+              + (long) width * shared
+              + "; expected at most "
+              + ConfigLimits.MAX_INTERMEDIATE);
     }
-    int firstDense = c.intOr("first_k_dense_replace", defaultFirstDense);
-    if (firstDense < 0) {
-      throw new ConfigException(
-          c.file() + ": field \"first_k_dense_replace\" must not be negative, is " + firstDense);
-    }
+    int firstDense =
+        ConfigLimits.intOr(
+            c, "first_k_dense_replace", defaultFirstDense, 0, ConfigLimits.MAX_LAYERS);
     int[] sparse = IntStream.range(Math.min(firstDense, layers), layers).toArray();
     return check(
         c,
         new MoeConfig(
-            c.intOr("n_routed_experts", defaultExperts),
+            ConfigLimits.intOr(c, "n_routed_experts", defaultExperts, 1, ConfigLimits.MAX_EXPERTS),
             topK,
             width,
-            Math.multiplyExact(width, shared),
+            width * shared,
             list(sparse),
             router,
             MLP_NAMES));
   }
 
+  /** {@code routed_scaling_factor}, a finite number > 0. */
+  static double scaling(ConfigJson c, double fallback) {
+    return ConfigLimits.positive(
+        c, "routed_scaling_factor", c.doubleOr("routed_scaling_factor", fallback));
+  }
+
   /** Rejects routing setups the routers cannot run, naming the file and field. */
   static MoeConfig check(ConfigJson c, MoeConfig m) {
     String f = c.file() + ": field ";
-    if (m.numExperts() <= 0) {
+    if (m.numExperts() <= 0 || m.numExperts() > ConfigLimits.MAX_EXPERTS) {
       throw new ConfigException(
           c.file()
               + ": the number of experts (num_local_experts, num_experts or n_routed_experts)"
-              + " must be positive, is "
-              + m.numExperts());
+              + " is "
+              + m.numExperts()
+              + "; expected 1.."
+              + ConfigLimits.MAX_EXPERTS);
     }
     if (m.topK() <= 0 || m.topK() > m.numExperts()) {
       throw new ConfigException(
@@ -79,9 +93,14 @@ final class MoeRules {
               + "; it must be between 1 and the number of experts, "
               + m.numExperts());
     }
-    if (m.expertIntermediateSize() <= 0) {
+    if (m.expertIntermediateSize() <= 0
+        || m.expertIntermediateSize() > ConfigLimits.MAX_INTERMEDIATE) {
       throw new ConfigException(
-          f + "\"moe_intermediate_size\" must be positive, is " + m.expertIntermediateSize());
+          f
+              + "\"moe_intermediate_size\" is "
+              + m.expertIntermediateSize()
+              + "; expected 1.."
+              + ConfigLimits.MAX_INTERMEDIATE);
     }
     MoeConfig.Router r = m.router();
     if (r.groupScore() != MoeConfig.GroupScore.NONE) {
@@ -100,9 +119,12 @@ final class MoeRules {
             f
                 + "\"topk_group\" is "
                 + r.topKGroups()
-                + ": its groups hold fewer than num_experts_per_tok = "
-                + m.topK()
-                + " experts");
+                + ": that many of n_group = "
+                + groups
+                + " groups of "
+                + perGroup
+                + " experts hold fewer than num_experts_per_tok = "
+                + m.topK());
       }
       if (r.groupScore() == MoeConfig.GroupScore.TOP2_SUM && perGroup < 2) {
         throw new ConfigException(

@@ -17,8 +17,10 @@ final class RopeParser {
       p = c.object("rope_parameters");
       where = "rope_parameters";
     }
-    double topTheta = c.doubleOr("rope_theta", 10000.0);
-    double topPartial = c.doubleOr("partial_rotary_factor", 1.0);
+    double topTheta = ConfigLimits.positive(c, "rope_theta", c.doubleOr("rope_theta", 10000.0));
+    double topPartial =
+        ConfigLimits.upTo(
+            c, "partial_rotary_factor", c.doubleOr("partial_rotary_factor", 1.0), 0, 1);
     if (p == null) {
       RopeConfig plain = RopeConfig.plain(topTheta);
       return topPartial == 1.0 ? plain : withPartial(plain, topPartial);
@@ -34,21 +36,37 @@ final class RopeParser {
               + "\"; supported RoPE types: "
               + String.join(", ", RopeConfig.SUPPORTED_TYPES));
     }
-    double theta = p.doubleOr("rope_theta", topTheta);
+    double theta = ConfigLimits.positive(p, "rope_theta", p.doubleOr("rope_theta", topTheta));
     // Only llama3 and yarn use it (transformers fills it in for those alone); others keep plain()'s
     // 0 so that the same RoPE compares equal whether or not it was written as a dict.
     boolean usesOriginal = type.equals("llama3") || type.equals("yarn");
-    int original = usesOriginal ? p.intOr("original_max_position_embeddings", maxPositions) : 0;
+    int original =
+        usesOriginal
+            ? ConfigLimits.intOr(
+                p, "original_max_position_embeddings", maxPositions, 1, ConfigLimits.MAX_POSITIONS)
+            : 0;
     double factor =
         switch (type) {
           case "default" -> 1.0;
           case "yarn" -> p.doubleOr("factor", (double) maxPositions / original);
           default -> requireDouble(c, p, where, "factor");
         };
+    ConfigLimits.positive(p, "factor", factor);
     if (type.equals("llama3")) {
       requireDouble(c, p, where, "low_freq_factor");
       requireDouble(c, p, where, "high_freq_factor");
     }
+    double low = ConfigLimits.positive(p, "low_freq_factor", p.doubleOr("low_freq_factor", 1.0));
+    double high = ConfigLimits.positive(p, "high_freq_factor", p.doubleOr("high_freq_factor", 4.0));
+    if (type.equals("llama3") && !(high > low)) {
+      // llama3's smoothing divides by (high_freq_factor - low_freq_factor).
+      throw ConfigLimits.outOfRange(
+          p, "high_freq_factor", Double.toString(high), "a number > low_freq_factor = " + low);
+    }
+    double attention =
+        p.has("attention_factor")
+            ? ConfigLimits.positive(p, "attention_factor", p.doubleOr("attention_factor", 1))
+            : Double.NaN;
     double betaFast = p.doubleOr("beta_fast", 0);
     double betaSlow = p.doubleOr("beta_slow", 0);
     return new RopeConfig(
@@ -56,16 +74,17 @@ final class RopeParser {
         theta,
         factor,
         original,
-        p.doubleOr("low_freq_factor", 1.0),
-        p.doubleOr("high_freq_factor", 4.0),
-        p.doubleOr("attention_factor", Double.NaN),
+        low,
+        high,
+        attention,
         // transformers: `beta_fast or 32`, `beta_slow or 1` (so 0 means the default too)
         betaFast == 0 ? 32 : betaFast,
         betaSlow == 0 ? 1 : betaSlow,
         p.doubleOr("mscale", 0),
         p.doubleOr("mscale_all_dim", 0),
         p.boolOr("truncate", true),
-        p.doubleOr("partial_rotary_factor", topPartial));
+        ConfigLimits.upTo(
+            p, "partial_rotary_factor", p.doubleOr("partial_rotary_factor", topPartial), 0, 1));
   }
 
   private static double requireDouble(ConfigJson c, ConfigJson p, String where, String field) {

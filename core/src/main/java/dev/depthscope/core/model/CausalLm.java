@@ -136,6 +136,7 @@ public final class CausalLm implements AutoCloseable {
     ModelConfig config = ModelConfig.load(dir);
     Checkpoint checkpoint = Checkpoint.open(dir);
     try {
+      CheckpointAgreement.check(config, checkpoint);
       noticeExtraLayers(config, checkpoint, notices);
       return new CausalLm(config, checkpoint, residency, device);
     } catch (RuntimeException e) {

@@ -18,8 +18,26 @@ public record MemoryEstimate(
     long blockActivationBytes,
     long hiddenStateBytes) {
 
-  /** Estimates a forward over {@code batch} rows of {@code seqLen} tokens. */
+  /**
+   * Estimates a forward over {@code batch} rows of {@code seqLen} tokens.
+   *
+   * @throws IllegalArgumentException when the byte counts would not fit in a {@code long} (an
+   *     absurd batch or sequence length; the config's own sizes are bounded by its parser)
+   */
   public static MemoryEstimate of(ModelConfig c, int batch, int seqLen) {
+    try {
+      return estimate(c, batch, seqLen);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException(
+          "the memory estimate for batch "
+              + batch
+              + " x "
+              + seqLen
+              + " tokens does not fit in 64 bits; use a smaller --batch or --seq-len");
+    }
+  }
+
+  private static MemoryEstimate estimate(ModelConfig c, int batch, int seqLen) {
     long d = c.hiddenSize();
     long n = (long) batch * seqLen;
     long params = c.parameterCount();
@@ -30,24 +48,39 @@ public record MemoryEstimate(
     // MLA heads are qk_head_dim wide (head_dim is only the RoPE part there).
     long q = (long) c.numHeads() * (c.mla() != null ? c.mla().qkHeadDim() : c.headDim());
     long kvExpanded = 2L * q; // k and v after grouped-query expansion
-    long attnScores = 2L * batch * c.numHeads() * seqLen * (long) seqLen; // scores + probs
-    long mlp = 3L * n * c.intermediateSize();
+    // scores + probs
+    long attnScores = mul(mul(2L * batch, c.numHeads()), mul(seqLen, seqLen));
+    long mlp = mul(3L * n, c.intermediateSize());
     if (c.moe() != null) {
       // Each token passes through topK experts and the shared expert; gathered copies of x too.
       long moeWidth =
           (long) c.moe().topK() * c.moe().expertIntermediateSize()
               + c.moe().sharedIntermediateSize();
-      mlp = Math.max(mlp, 3L * n * moeWidth + 2L * n * c.moe().topK() * d);
+      mlp = Math.max(mlp, add(mul(3L * n, moeWidth), mul(mul(2L * n, c.moe().topK()), d)));
     }
-    long activations = 4L * (n * (4 * d + q + kvExpanded) + attnScores + mlp);
+    long perToken = 4 * d + q + kvExpanded;
+    long activations = mul(4L, add(add(mul(n, perToken), attnScores), mlp));
     // Logits and log-softmax of one chunk of positions for one vocabulary slice (CausalLm.head).
     long logits =
-        2L * Math.min(CausalLm.HEAD_CHUNK_BYTES, 4L * n * Math.min(c.vocabSize(), headSlice / d));
-    return new MemoryEstimate(
-        4L * params,
-        4L * (block + headSlice + d),
-        Math.max(activations, logits),
-        4L * (c.numLayers() + 1) * n * d);
+        2L
+            * Math.min(
+                CausalLm.HEAD_CHUNK_BYTES, mul(4L * n, Math.min(c.vocabSize(), headSlice / d)));
+    MemoryEstimate m =
+        new MemoryEstimate(
+            mul(4L, params),
+            mul(4L, block + headSlice + d),
+            Math.max(activations, logits),
+            mul(mul(4L * (c.numLayers() + 1), n), d));
+    add(add(m.residentWeightBytes, m.blockActivationBytes), m.hiddenStateBytes); // peaks fit
+    return m;
+  }
+
+  private static long mul(long a, long b) {
+    return Math.multiplyExact(a, b);
+  }
+
+  private static long add(long a, long b) {
+    return Math.addExact(a, b);
   }
 
   /** Peak bytes with all weights resident. */

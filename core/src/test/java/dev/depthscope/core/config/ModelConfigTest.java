@@ -502,7 +502,10 @@ class ModelConfigTest {
 
   @Test
   void negativeSlidingWindowIsRejected() throws IOException {
-    failure(with("mistral", "{\"sliding_window\": -1}").toString(), "sliding_window", "negative");
+    failure(
+        with("mistral", "{\"sliding_window\": -1}").toString(),
+        "\"sliding_window\" is -1",
+        "expected 0..");
   }
 
   // ---------------------------------------------------------------- errors
@@ -578,7 +581,10 @@ class ModelConfigTest {
 
   @Test
   void nonPositiveSizeIsRejected() throws IOException {
-    failure(with("llama", "{\"hidden_size\": 0}").toString(), "\"hidden_size\"", "positive");
+    failure(
+        with("llama", "{\"hidden_size\": 0}").toString(),
+        "\"hidden_size\" is 0",
+        "expected 1..65536");
   }
 
   @Test
@@ -634,7 +640,7 @@ class ModelConfigTest {
 
   @Test
   void oddHeadDimIsRejected() throws IOException {
-    failure(with("llama", "{\"head_dim\": 15}").toString(), "head_dim 15", "even");
+    failure(with("llama", "{\"head_dim\": 15}").toString(), "head_dim is 15", "even");
   }
 
   @Test

@@ -172,7 +172,7 @@ class MoeMlaConfigTest {
     e = rejected("deepseek-v2-tiny-fp32", j -> j.remove("q_lora_rank"));
     assertTrue(e.getMessage().contains("\"q_lora_rank\" is missing"), e.getMessage());
     e = rejected("deepseek-v2-tiny-fp32", j -> j.addProperty("v_head_dim", 0));
-    assertTrue(e.getMessage().contains("\"v_head_dim\" must be positive"), e.getMessage());
+    assertTrue(e.getMessage().contains("\"v_head_dim\" is 0; expected 1.."), e.getMessage());
   }
 
   @Test
