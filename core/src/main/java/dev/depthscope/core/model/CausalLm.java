@@ -283,6 +283,8 @@ public final class CausalLm implements AutoCloseable {
   /**
    * Runs block {@code layer} on {@code h [B, T, D]}; the result lives in {@code h}'s manager and
    * every intermediate is freed.
+   *
+   * @throws NonFiniteException naming the block when its output holds NaN or infinity
    */
   public NDArray block(int layer, NDArray h, AttentionInputs att) {
     return block(layer, h, att, null);
@@ -300,8 +302,32 @@ public final class CausalLm implements AutoCloseable {
     try (NDManager sub = target.newSubManager()) {
       h.tempAttach(sub);
       NDArray out = DecoderBlock.forward(config, layer, w, h, att, sink);
+      requireFinite(out, layer);
       out.attach(target);
       return out;
+    }
+  }
+
+  /**
+   * Stops the run when block {@code layer}'s output holds NaN or infinity. One sum per block output
+   * finds both (any NaN or infinity makes the sum non-finite); only then is it told apart from a
+   * sum of large finite values that merely overflowed.
+   */
+  private static void requireFinite(NDArray out, int layer) {
+    if (Float.isFinite(out.sum().getFloat())) {
+      return;
+    }
+    boolean nan = out.isNaN().any().getBoolean();
+    if (nan || out.isInfinite().any().getBoolean()) {
+      throw new NonFiniteException(
+          "block "
+              + layer
+              + " (model.layers."
+              + layer
+              + ") produced a non-finite hidden state ("
+              + (nan ? "NaN" : "Inf")
+              + ")",
+          -1);
     }
   }
 
@@ -421,6 +447,13 @@ public final class CausalLm implements AutoCloseable {
           int k = r * t + i;
           double lse = lseMax[k] + Math.log(lseSum[k]);
           nll[r * (t - 1) + i] = (float) (lse - targetLogit[k]);
+          if (!Float.isFinite(nll[r * (t - 1) + i])) {
+            throw new NonFiniteException(
+                "the final norm and LM head produced a non-finite NLL ("
+                    + (Double.isNaN(lse - targetLogit[k]) ? "NaN" : "Inf")
+                    + ")",
+                r);
+          }
         }
       }
       return new HeadOutput(nll, logitsLast);
