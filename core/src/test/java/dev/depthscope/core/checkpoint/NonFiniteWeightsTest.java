@@ -12,6 +12,8 @@ import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A NaN or infinite weight is refused while it is converted, naming the tensor and element. */
 class NonFiniteWeightsTest {
@@ -64,6 +66,25 @@ class NonFiniteWeightsTest {
     try (SafetensorsFile f = SafetensorsFile.open(p)) {
       String m = assertThrows(CheckpointException.class, () -> f.readFloats("a")).getMessage();
       assertTrue(m.contains("(-Inf) at element 3 "), "the first bad element: " + m);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 4094, 4095, 4096, 8192, 8194})
+  void everyPositionOfAnOddLengthF32TensorIsChecked(int at) throws IOException {
+    // Past one 4096-element test block, odd length: each pair, block edge and the last one.
+    float[] w = ramp(8195);
+    w[at] = Float.NaN;
+    Path p = dir.resolve("odd" + at + ".safetensors");
+    new SafetensorsWriter().addFloats("w", w, 8195).write(p);
+    try (SafetensorsFile f = SafetensorsFile.open(p)) {
+      String m = assertThrows(CheckpointException.class, () -> f.readFloats("w")).getMessage();
+      assertTrue(m.contains("(NaN) at element " + at + " "), m);
+    }
+    w[at] = 1f;
+    new SafetensorsWriter().addFloats("w", w, 8195).write(p);
+    try (SafetensorsFile f = SafetensorsFile.open(p)) {
+      assertArrayEquals(w, f.readFloats("w"));
     }
   }
 
