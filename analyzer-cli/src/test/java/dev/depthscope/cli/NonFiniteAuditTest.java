@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * {@code audit} gives no verdict from non-finite numbers or from options it cannot honour: a NaN
  * weight, a block that overflows, a NaN threshold, an answer that is not an index, a batch too
- * large to hold all stop with exit 2, one line, and no audit.json.
+ * large to hold all stop with exit 2, one line, and no audit.json ({@code trace} likewise writes
+ * nothing from an overflowing block).
  */
 class NonFiniteAuditTest {
   @TempDir Path tmp;
@@ -81,6 +82,31 @@ class NonFiniteAuditTest {
     Run r = audit(model, "--batch", "2");
     assertRefused(r, "block 2 (model.layers.2) produced a non-finite hidden state (");
     assertTrue(r.err().contains(" on batch 1 of 2"), r.err());
+  }
+
+  @Test
+  void traceStopsAtTheOverflowingBlockToo() throws IOException {
+    Path model =
+        PatchedCheckpoint.copyWith(
+            TestData.model("llama-tiny-bf16"),
+            tmp.resolve("m"),
+            "model.layers.1.post_attention_layernorm.weight",
+            0,
+            1e38f);
+    Path out = tmp.resolve("trace.safetensors");
+    Run r =
+        Run.of(
+            "trace",
+            model.toString(),
+            "--token-ids",
+            ids(2, 12).toString(),
+            "--out",
+            out.toString(),
+            "--quiet");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(
+        r.err().contains("block 1 (model.layers.1) produced a non-finite hidden state ("), r.err());
+    assertFalse(Files.exists(out), "no trace written");
   }
 
   @ParameterizedTest
