@@ -302,32 +302,9 @@ public final class CausalLm implements AutoCloseable {
     try (NDManager sub = target.newSubManager()) {
       h.tempAttach(sub);
       NDArray out = DecoderBlock.forward(config, layer, w, h, att, sink);
-      requireFinite(out, layer);
+      Finite.requireHidden(out, layer);
       out.attach(target);
       return out;
-    }
-  }
-
-  /**
-   * Stops the run when block {@code layer}'s output holds NaN or infinity. One sum per block output
-   * finds both (any NaN or infinity makes the sum non-finite); only then is it told apart from a
-   * sum of large finite values that merely overflowed.
-   */
-  private static void requireFinite(NDArray out, int layer) {
-    if (Float.isFinite(out.sum().getFloat())) {
-      return;
-    }
-    boolean nan = out.isNaN().any().getBoolean();
-    if (nan || out.isInfinite().any().getBoolean()) {
-      throw new NonFiniteException(
-          "block "
-              + layer
-              + " (model.layers."
-              + layer
-              + ") produced a non-finite hidden state ("
-              + (nan ? "NaN" : "Inf")
-              + ")",
-          -1);
     }
   }
 
@@ -359,6 +336,8 @@ public final class CausalLm implements AutoCloseable {
    * Applies the final norm and the LM head to h_L {@code [B, T, D]}: the next-token NLL at
    * positions 0..T-2 ({@code [B, T-1]}, nats) and the logits at position T-1 ({@code [B, V]}).
    * Large vocabularies are processed in slices whose log-sum-exp is merged in float64.
+   *
+   * @throws NonFiniteException when an NLL is NaN or infinite
    */
   public HeadOutput head(NDArray hLast, long[][] ids) {
     return head(hLast, ids, true);
@@ -447,15 +426,9 @@ public final class CausalLm implements AutoCloseable {
           int k = r * t + i;
           double lse = lseMax[k] + Math.log(lseSum[k]);
           nll[r * (t - 1) + i] = (float) (lse - targetLogit[k]);
-          if (!Float.isFinite(nll[r * (t - 1) + i])) {
-            throw new NonFiniteException(
-                "the final norm and LM head produced a non-finite NLL ("
-                    + (Double.isNaN(lse - targetLogit[k]) ? "NaN" : "Inf")
-                    + ")",
-                r);
-          }
         }
       }
+      Finite.requireNll(nll, t - 1);
       return new HeadOutput(nll, logitsLast);
     }
   }
