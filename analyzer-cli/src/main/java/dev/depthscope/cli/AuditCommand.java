@@ -129,7 +129,7 @@ final class AuditCommand implements Callable<Integer> {
       defaultValue = "0.01",
       description =
           "A layer is ineffective when removing it raises the NLL by less than this fraction of"
-              + " the baseline (default: ${DEFAULT-VALUE}).")
+              + " the baseline; finite, at least 0 (default: ${DEFAULT-VALUE}).")
   double threshold;
 
   @Option(
@@ -212,8 +212,11 @@ final class AuditCommand implements Callable<Integer> {
           "--seq-len must be at least 2 (a window predicts its tokens after the first), found "
               + seqLen);
     }
-    if (threshold < 0) {
-      throw new IllegalArgumentException("--threshold must not be negative, found " + threshold);
+    if (!Double.isFinite(threshold) || threshold < 0) {
+      throw new IllegalArgumentException(
+          "--threshold must be a finite number of at least 0 (a fraction of the baseline NLL),"
+              + " found "
+              + threshold);
     }
     if (search != null && nll == null) {
       throw new IllegalArgumentException(
@@ -257,6 +260,7 @@ final class AuditCommand implements Callable<Integer> {
                   maxTokens,
                   allowLonger)
               .read(lm, output);
+      BatchLimits.check(lm.config(), inputs, batch);
       double dataSeconds = (System.nanoTime() - t1) / 1e9;
       double loadSeconds = (System.nanoTime() - t0) / 1e9;
       long budget = memoryBudget == null ? Sizes.defaultBudget() : Sizes.parse(memoryBudget);

@@ -2,6 +2,7 @@ package dev.depthscope.cli;
 
 import dev.depthscope.core.checkpoint.CheckpointException;
 import dev.depthscope.core.config.ConfigException;
+import dev.depthscope.core.model.NonFiniteException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -15,10 +16,10 @@ import picocli.CommandLine;
 
 /**
  * Turns failures into one-line messages and exit codes: 2 for bad input or usage (a broken
- * checkpoint, a config we cannot read, a wrong option), 1 for internal errors. Usage errors found
- * by picocli get the same {@code depthscope: error: ...} line as the rest, with "did you mean" for
- * a mistyped command or option and the help command to run. The stack trace is printed only with
- * {@code --verbose}.
+ * checkpoint, a config we cannot read, weights whose activations overflow, a wrong option), 1 for
+ * internal errors. Usage errors found by picocli get the same {@code depthscope: error: ...} line
+ * as the rest, with "did you mean" for a mistyped command or option and the help command to run.
+ * The stack trace is printed only with {@code --verbose}.
  */
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
   /** Exit code for bad input or usage. */
@@ -50,6 +51,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
   static boolean isBadInput(Throwable e) {
     return e instanceof CheckpointException
         || e instanceof ConfigException
+        || e instanceof NonFiniteException
         || e instanceof IllegalArgumentException
         || e instanceof NoSuchFileException
         || e instanceof AccessDeniedException

@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.depthscope.core.model.AttentionInputs;
 import dev.depthscope.core.model.CausalLm;
+import dev.depthscope.core.model.NonFiniteException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,7 +111,11 @@ public final class JointRemoval {
                 kept.store(h.duplicate());
                 next.add(new Group(parts[1], kept));
               }
-              g.slot().store(lm.block(j, h, att));
+              try {
+                g.slot().store(lm.block(j, h, att));
+              } catch (NonFiniteException e) {
+                throw e.on(PruningSweep.where(b, nb) + removing(sets.get(g.members()[0]), j));
+              }
               next.add(new Group(parts[0], g.slot()));
             }
             progress.blockEvaluated(++done, total);
@@ -122,7 +128,15 @@ public final class JointRemoval {
         List<Group> finals = groups.get(b);
         List<StateStore.Slot> slots = new ArrayList<>();
         finals.forEach(g -> slots.add(g.slot()));
-        float[][] out = StackedHead.tokenNll(lm, m, batches.get(b), slots, n -> {});
+        String batch = PruningSweep.where(b, nb);
+        float[][] out =
+            StackedHead.tokenNll(
+                lm,
+                m,
+                batches.get(b),
+                slots,
+                n -> {},
+                k -> batch + removing(sets.get(finals.get(k).members()[0]), layers));
         for (int k = 0; k < finals.size(); k++) {
           for (int s : finals.get(k).members()) {
             nll[b][s] = out[k];
@@ -132,6 +146,16 @@ public final class JointRemoval {
       attention.values().forEach(AttentionInputs::close);
       return new Result(nll, done, store.spilledBytes());
     }
+  }
+
+  /** " with blocks [3, 5] removed": the blocks below {@code upTo} that {@code set} removes. */
+  private static String removing(int[] set, int upTo) {
+    int[] below = Arrays.stream(set).filter(x -> x < upTo).sorted().toArray();
+    return below.length == 0
+        ? ""
+        : below.length == 1
+            ? " with block " + below[0] + " removed"
+            : " with blocks " + Arrays.toString(below) + " removed";
   }
 
   /** {@code [keep block j, remove block j]} members of a group. */

@@ -73,10 +73,10 @@ public final class LayerAudit {
   private static long batches(Inputs in, Options opt) {
     long b = 0;
     if (in.rows() != null) {
-      b += (in.rows().length + opt.batchRows() - 1) / opt.batchRows();
+      b += (in.rows().length + (long) opt.batchRows() - 1) / opt.batchRows();
     }
     if (in.mc() != null) {
-      b += (in.mc().rows().length + opt.batchRows() - 1) / opt.batchRows();
+      b += (in.mc().rows().length + (long) opt.batchRows() - 1) / opt.batchRows();
     }
     return b;
   }

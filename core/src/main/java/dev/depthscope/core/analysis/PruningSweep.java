@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import dev.depthscope.core.model.AttentionInputs;
 import dev.depthscope.core.model.CausalLm;
 import dev.depthscope.core.model.ExpertLoad;
+import dev.depthscope.core.model.NonFiniteException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -105,6 +106,11 @@ public final class PruningSweep {
       long spilledBytes,
       long[][] expertLoad) {}
 
+  /** "on batch 2 of 3": where a non-finite value came from, for the error (1-based). */
+  static String where(int batch, int batches) {
+    return "on batch " + (batch + 1) + " of " + batches;
+  }
+
   /** Block evaluations one batch costs for a model of {@code layers} blocks. */
   public static long cost(int layers) {
     return (long) layers * (layers + 1) / 2;
@@ -150,14 +156,24 @@ public final class PruningSweep {
           AttentionInputs att = attention.get(batches.get(b)[0].length);
           for (int l = 0; l < j; l++) {
             try (NDManager step = m.newSubManager()) {
-              NDArray next = lm.block(j, variants[b][l].load(step), att);
+              NDArray next;
+              try {
+                next = lm.block(j, variants[b][l].load(step), att);
+              } catch (NonFiniteException e) {
+                throw e.on(where(b, nb) + " with block " + l + " removed");
+              }
               variants[b][l].store(next);
             }
             progress.blockEvaluated(++done, total);
           }
           try (NDManager step = m.newSubManager()) {
             NDArray h = base[b].load(step);
-            NDArray next = lm.block(j, h, att, load);
+            NDArray next;
+            try {
+              next = lm.block(j, h, att, load);
+            } catch (NonFiniteException e) {
+              throw e.on(where(b, nb));
+            }
             // The variant without block j keeps h_j as its state.
             variants[b][j] = store.newSlot();
             variants[b][j].store(h);
@@ -177,9 +193,15 @@ public final class PruningSweep {
         slots.add(base[b]);
         slots.addAll(Arrays.asList(variants[b]));
         long before = scored;
+        String batch = where(b, nb);
         float[][] nll =
             StackedHead.tokenNll(
-                lm, m, batches.get(b), slots, n -> progress.statesScored(before + n, statesTotal));
+                lm,
+                m,
+                batches.get(b),
+                slots,
+                n -> progress.statesScored(before + n, statesTotal),
+                k -> k == 0 ? batch : batch + " with block " + (k - 1) + " removed");
         scored += slots.size();
         baseline[b] = nll[0];
         System.arraycopy(nll, 1, pruned[b], 0, layers);

@@ -5,8 +5,10 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.depthscope.core.model.CausalLm;
+import dev.depthscope.core.model.NonFiniteException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.function.LongConsumer;
 
 /**
@@ -24,10 +26,17 @@ final class StackedHead {
   /**
    * Next-token NLL of every state in {@code slots} (each {@code [B, T, D]} for the rows {@code ids}
    * of one batch), in order: {@code out[k]} is {@code [B * (T - 1)]}, nats. The slots are emptied.
-   * {@code scored} hears the number of states done after each head call.
+   * {@code scored} hears the number of states done after each head call. A non-finite NLL stops the
+   * run with {@code context.apply(k)} (e.g. "on batch 2 of 3 with block 5 removed") naming the
+   * state k it came from.
    */
   static float[][] tokenNll(
-      CausalLm lm, NDManager m, long[][] ids, List<StateStore.Slot> slots, LongConsumer scored) {
+      CausalLm lm,
+      NDManager m,
+      long[][] ids,
+      List<StateStore.Slot> slots,
+      LongConsumer scored,
+      IntFunction<String> context) {
     long perState = 4L * ids.length * ids[0].length * lm.config().hiddenSize();
     int perGroup = (int) Math.max(1, Math.min(slots.size(), STACK_BYTES / perState));
     int per = ids.length * (ids[0].length - 1);
@@ -42,7 +51,12 @@ final class StackedHead {
           System.arraycopy(ids, 0, stackedIds, k * ids.length, ids.length);
         }
         NDArray stacked = count == 1 ? states.get(0) : NDArrays.concat(states, 0);
-        float[] nll = lm.tokenNll(stacked, stackedIds);
+        float[] nll;
+        try {
+          nll = lm.tokenNll(stacked, stackedIds);
+        } catch (NonFiniteException e) {
+          throw e.on(context.apply(first + e.row() / ids.length));
+        }
         for (int k = 0; k < count; k++) {
           out[first + k] = Arrays.copyOfRange(nll, k * per, (k + 1) * per);
         }

@@ -19,7 +19,9 @@ import java.util.Map;
  * SafetensorsLayout}); both are checked before any tensor is used.
  *
  * <p>Weights convert to float32 on read: F32 is copied, F16 and BF16 are widened in Java, so no
- * BF16 array ever reaches DJL (which would abort the JVM).
+ * BF16 array ever reaches DJL (which would abort the JVM). The same pass refuses a NaN or infinite
+ * weight, naming the tensor and element, so resident and streaming loads both check each weight
+ * exactly once as it is read.
  */
 public final class SafetensorsFile implements AutoCloseable {
   /** The reference implementation refuses headers above 100 MB; so do we. */
@@ -135,6 +137,8 @@ public final class SafetensorsFile implements AutoCloseable {
   /**
    * Reads elements {@code [first, first + count)} (in row-major order) of a floating-point tensor
    * as float32 into {@code dst} at its current position, advancing it.
+   *
+   * @throws CheckpointException naming the tensor and the first element that is NaN or infinite
    */
   public void readFloats(TensorInfo t, long first, long count, FloatBuffer dst) {
     checkOwned(t);
@@ -158,7 +162,27 @@ public final class SafetensorsFile implements AutoCloseable {
         start,
         start + count * size,
         size,
-        (chunk, at) -> FloatConversion.convert(t.dtype(), chunk, dst));
+        (chunk, at) -> {
+          int bad = FloatConversion.convert(t.dtype(), chunk, dst);
+          if (bad >= 0) {
+            throw nonFinite(
+                t, first + at / size + bad, FloatConversion.describe(t.dtype(), chunk, bad));
+          }
+        });
+  }
+
+  private CheckpointException nonFinite(TensorInfo t, long element, String kind) {
+    return new CheckpointException(
+        path
+            + ": tensor \""
+            + t.name()
+            + "\" has a non-finite weight ("
+            + kind
+            + ") at element "
+            + element
+            + " (flat index into "
+            + t.shapeText()
+            + "); the file is corrupt or was saved after training diverged");
   }
 
   /** Reads a whole floating-point tensor as float32. */

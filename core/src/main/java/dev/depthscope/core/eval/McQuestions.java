@@ -56,21 +56,28 @@ public final class McQuestions {
         JsonElement q = o.get("question");
         JsonElement c = o.get("choices");
         JsonElement a = o.get("answer");
-        if (q == null || !q.isJsonPrimitive()) {
-          throw new IllegalArgumentException(where + ": field \"question\" must be a string");
+        if (!isString(q)) {
+          throw new IllegalArgumentException(
+              where + ": field \"question\" must be a string, found " + shown(q));
         }
         if (c == null || !c.isJsonArray()) {
-          throw new IllegalArgumentException(where + ": field \"choices\" must be an array");
-        }
-        if (a == null || !a.isJsonPrimitive() || !a.getAsJsonPrimitive().isNumber()) {
           throw new IllegalArgumentException(
-              where + ": field \"answer\" must be the 0-based index of the right choice");
+              where + ": field \"choices\" must be an array of strings, found " + shown(c));
         }
         List<String> choices = new ArrayList<>();
-        for (JsonElement x : (JsonArray) c) {
-          choices.add(x.getAsString());
+        JsonArray array = c.getAsJsonArray();
+        for (int k = 0; k < array.size(); k++) {
+          if (!isString(array.get(k))) {
+            throw new IllegalArgumentException(
+                where + ": choice " + k + " must be a string, found " + shown(array.get(k)));
+          }
+          choices.add(array.get(k).getAsString());
         }
-        out.add(new McQuestion(q.getAsString(), choices, a.getAsInt()));
+        if (choices.size() < 2) {
+          throw new IllegalArgumentException(
+              where + ": a question needs at least two choices, found " + choices.size());
+        }
+        out.add(new McQuestion(q.getAsString(), choices, answer(where, a, choices.size())));
       } catch (JsonParseException | IllegalStateException | UnsupportedOperationException e) {
         throw new IllegalArgumentException(where + ": not a valid question: " + ReadErrors.json(e));
       } catch (IllegalArgumentException e) {
@@ -80,6 +87,49 @@ public final class McQuestions {
       }
     }
     return out;
+  }
+
+  /**
+   * The answer index: an integer literal (no fraction, exponent, quotes or sign) below {@code n}.
+   * Gson would turn 1.7 into 1 and 4294967296 into 0, so the literal's text is checked.
+   */
+  private static int answer(String where, JsonElement a, int n) {
+    String expected = "the 0-based index of the right choice (an integer 0.." + (n - 1) + ")";
+    if (a == null || !a.isJsonPrimitive() || !a.getAsJsonPrimitive().isNumber()) {
+      throw new IllegalArgumentException(
+          where + ": field \"answer\" must be " + expected + ", found " + shown(a));
+    }
+    String literal = a.getAsString();
+    if (!literal.matches("-?[0-9]+")) {
+      throw new IllegalArgumentException(
+          where + ": field \"answer\" must be " + expected + ", found " + literal);
+    }
+    java.math.BigInteger v = new java.math.BigInteger(literal);
+    if (v.signum() < 0 || v.compareTo(java.math.BigInteger.valueOf(n)) >= 0) {
+      throw new IllegalArgumentException(
+          where
+              + ": field \"answer\" is "
+              + literal
+              + ", but the question has "
+              + n
+              + " choices (0.."
+              + (n - 1)
+              + ")");
+    }
+    return v.intValueExact();
+  }
+
+  private static boolean isString(JsonElement e) {
+    return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString();
+  }
+
+  /** An element as it appeared, shortened, for an error message; "nothing" when absent. */
+  private static String shown(JsonElement e) {
+    if (e == null) {
+      return "nothing";
+    }
+    String text = e.toString();
+    return text.length() > 40 ? text.substring(0, 37) + "..." : text;
   }
 
   private static List<McQuestion> csv(Path file, String text) {

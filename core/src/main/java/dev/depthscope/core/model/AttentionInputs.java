@@ -22,6 +22,15 @@ public final class AttentionInputs implements AutoCloseable {
 
   /** Builds the tables and masks for {@code config} and sequences of {@code seqLen} tokens. */
   public AttentionInputs(NDManager parent, ModelConfig config, int seqLen) {
+    if ((long) seqLen * seqLen > Integer.MAX_VALUE - 8) {
+      // The mask is one [T, T] array; past this its index would overflow.
+      throw new IllegalArgumentException(
+          "sequences of "
+              + seqLen
+              + " tokens need an attention mask of "
+              + seqLen
+              + "^2 values, more than one array holds (at most 46340 tokens)");
+    }
     this.manager = parent.newSubManager();
     this.seqLen = seqLen;
     RotaryEmbedding rope = RotaryEmbedding.of(config, seqLen);

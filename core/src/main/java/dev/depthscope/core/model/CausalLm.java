@@ -284,6 +284,8 @@ public final class CausalLm implements AutoCloseable {
   /**
    * Runs block {@code layer} on {@code h [B, T, D]}; the result lives in {@code h}'s manager and
    * every intermediate is freed.
+   *
+   * @throws NonFiniteException naming the block when its output holds NaN or infinity
    */
   public NDArray block(int layer, NDArray h, AttentionInputs att) {
     return block(layer, h, att, null);
@@ -301,6 +303,7 @@ public final class CausalLm implements AutoCloseable {
     try (NDManager sub = target.newSubManager()) {
       h.tempAttach(sub);
       NDArray out = DecoderBlock.forward(config, layer, w, h, att, sink);
+      Finite.requireHidden(out, layer);
       out.attach(target);
       return out;
     }
@@ -334,6 +337,8 @@ public final class CausalLm implements AutoCloseable {
    * Applies the final norm and the LM head to h_L {@code [B, T, D]}: the next-token NLL at
    * positions 0..T-2 ({@code [B, T-1]}, nats) and the logits at position T-1 ({@code [B, V]}).
    * Large vocabularies are processed in slices whose log-sum-exp is merged in float64.
+   *
+   * @throws NonFiniteException when an NLL is NaN or infinite
    */
   public HeadOutput head(NDArray hLast, long[][] ids) {
     return head(hLast, ids, true);
@@ -424,6 +429,7 @@ public final class CausalLm implements AutoCloseable {
           nll[r * (t - 1) + i] = (float) (lse - targetLogit[k]);
         }
       }
+      Finite.requireNll(nll, t - 1);
       return new HeadOutput(nll, logitsLast);
     }
   }

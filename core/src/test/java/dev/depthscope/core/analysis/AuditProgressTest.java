@@ -111,4 +111,19 @@ class AuditProgressTest {
       assertTrue(r.timings().containsKey("bootstrap_seconds"), r.timings().toString());
     }
   }
+
+  @Test
+  void aBatchLargerThanTheDataPlansOneBatchPerSourceWithoutOverflow() {
+    List<McQuestion> questions =
+        List.of(new McQuestion("The cat sat on the", List.of("mat", "government"), 0));
+    Path dir = TestData.model("llama-tiny-bf16");
+    try (CausalLm lm = CausalLm.open(dir);
+        TextTokenizer tok = TextTokenizer.load(dir)) {
+      LayerAudit.Inputs in = new LayerAudit.Inputs("t", ROWS, McItems.of(questions, tok));
+      LayerAudit.Options opt = LayerAudit.Options.of(0.01, Integer.MAX_VALUE);
+      int layers = lm.config().numLayers();
+      assertEquals(2 * PruningSweep.cost(layers), LayerAudit.plannedBlockEvaluations(lm, in, opt));
+      assertEquals(2 * (layers + 1L), LayerAudit.plannedStatesScored(lm, in, opt));
+    }
+  }
 }
