@@ -115,7 +115,7 @@ class SafetensorsFuzzTest {
     Verdict v = ReferenceValidator.check(bytes);
     try (SafetensorsFile f = SafetensorsFile.open(p)) {
       assertTrue(v.valid(), () -> label + ": opened, but it breaks the rule: " + v.violation());
-      checkContents(label, f, v);
+      checkContents(label, f, v, bytes);
       return true;
     } catch (CheckpointException e) {
       assertFalse(v.valid(), () -> label + ": a valid file was refused: " + e.getMessage());
@@ -126,14 +126,47 @@ class SafetensorsFuzzTest {
     }
   }
 
-  private static void checkContents(String label, SafetensorsFile f, Verdict v) {
+  /** Whether a float tensor's bytes hold a NaN or an infinity (all exponent bits set). */
+  private static boolean nonFinite(byte[] file, TensorInfo t) {
+    ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+    if (t.numel() == 0 || t.byteSize() == 0) {
+      return false;
+    }
+    int size = (int) (t.byteSize() / t.numel());
+    for (long pos = t.start(); pos + size <= t.end(); pos += size) {
+      boolean bad =
+          switch (t.dtype().name()) {
+            case "F32" -> (b.getInt((int) pos) & 0x7F800000) == 0x7F800000;
+            case "F16" -> (b.getShort((int) pos) & 0x7C00) == 0x7C00;
+            case "BF16" -> (b.getShort((int) pos) & 0x7F80) == 0x7F80;
+            case "F64" -> (b.getLong((int) pos) & 0x7FF0000000000000L) == 0x7FF0000000000000L;
+            default -> false;
+          };
+      if (bad) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void checkContents(String label, SafetensorsFile f, Verdict v, byte[] bytes) {
     List<ReferenceValidator.Tensor> seen = new ArrayList<>();
     for (TensorInfo t : f.tensors().values()) {
       List<Long> shape = Arrays.stream(t.shape()).boxed().toList();
       seen.add(
           new ReferenceValidator.Tensor(t.name(), t.dtype().name(), shape, t.start(), t.end()));
       if (t.dtype().isFloatWeight()) {
-        assertEquals(t.numel(), f.readFloats(t.name()).length, label);
+        // A valid file may still hold NaN or Inf (a flipped data byte): loading refuses those
+        // weights by name, which the independent check of the bytes must confirm.
+        boolean nonFinite = nonFinite(bytes, t);
+        try {
+          assertEquals(t.numel(), f.readFloats(t.name()).length, label);
+          assertFalse(nonFinite, () -> label + ": a non-finite weight of " + t.name() + " loaded");
+        } catch (CheckpointException e) {
+          assertTrue(nonFinite, () -> label + ": finite weights refused: " + e.getMessage());
+          assertTrue(e.getMessage().contains("non-finite weight"), e.getMessage());
+          checkMessage(label, f.path(), bytes, e.getMessage());
+        }
       } else if (t.dtype().isInteger()) {
         assertEquals(t.numel(), f.readLongs(t.name()).length, label);
       }
