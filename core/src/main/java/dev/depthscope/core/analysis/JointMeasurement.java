@@ -85,12 +85,7 @@ final class JointMeasurement {
         for (int b = 0; b < batches.size(); b++) {
           int per = batches.get(b)[0].length - 1;
           for (int i = 0; i < batches.get(b).length; i++, row++) {
-            float[] nll = r.nll()[b][s];
-            double sum = 0;
-            for (int t = 0; t < per; t++) {
-              sum += nll[i * per + t];
-            }
-            sums[row] = sum;
+            sums[row] = LayerAudit.rowSum(r.nll()[b][s], i, per);
           }
         }
         rowSums.put(missing.get(s), sums);

@@ -240,7 +240,8 @@ public final class LayerAudit {
         versions());
   }
 
-  private static double rowSum(float[] nll, int row, int perRow) {
+  /** The summed NLL of row {@code row} of a batch's flat {@code [B * perRow]} token NLL. */
+  static double rowSum(float[] nll, int row, int perRow) {
     double s = 0;
     for (int t = 0; t < perRow; t++) {
       s += nll[row * perRow + t];
