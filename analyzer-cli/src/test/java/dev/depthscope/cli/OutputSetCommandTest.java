@@ -134,4 +134,37 @@ class OutputSetCommandTest {
     Run cmp = Run.of("compare", json.toString(), "--out", site.toString());
     assertEquals(2, cmp.code(), "compare refuses too");
   }
+
+  @Test
+  void traceIntoADirectorySaysWhatToPass(@TempDir Path tmp) throws Exception {
+    Path dir = TestData.model("qwen3-tiny-bf16");
+    String ids = dir.resolve("reference/activations.safetensors").toString();
+    Run r = Run.of("trace", dir.toString(), "--token-ids", ids, "--out", tmp.toString());
+    assertEquals(2, r.code());
+    assertEquals(
+        "depthscope: error: "
+            + tmp
+            + ": is a directory; --out takes the trace file to write, e.g. "
+            + tmp.resolve("trace.safetensors"),
+        r.err().strip());
+  }
+
+  @Test
+  void traceGetsTheUmaskPermissionsAndNamesAnUnwritablePath(@TempDir Path tmp) throws Exception {
+    Path dir = TestData.model("qwen3-tiny-bf16");
+    String ids = dir.resolve("reference/activations.safetensors").toString();
+    Path out = tmp.resolve("t.safetensors");
+    Run ok =
+        Run.of("trace", dir.toString(), "--token-ids", ids, "--quiet", "--out", out.toString());
+    assertEquals(0, ok.code(), ok.err());
+    Path plain = Files.createFile(tmp.resolve("plain"));
+    assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(out));
+    assertEquals(List.of("plain", "t.safetensors"), names(tmp), "no partial file left");
+    Path under = plain.resolve("t.safetensors");
+    Run bad =
+        Run.of("trace", dir.toString(), "--token-ids", ids, "--quiet", "--out", under.toString());
+    assertEquals(3, bad.code());
+    assertEquals(
+        "depthscope: error: " + under + ": cannot write (Not a directory)", bad.err().strip());
+  }
 }

@@ -1,5 +1,6 @@
 package dev.depthscope.core.checkpoint;
 
+import dev.depthscope.core.io.OutputWriteException;
 import dev.depthscope.core.io.PartialFile;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -87,6 +88,10 @@ public final class SafetensorsWriter {
         }
       }
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (OutputWriteException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new OutputWriteException(target, e);
     } finally {
       Files.deleteIfExists(tmp);
     }
