@@ -49,11 +49,12 @@ public final class OutputSet implements AutoCloseable {
   private final Path target;
   private final Existing existing;
   private final UnaryOperator<OutputStream> wrap;
+  private final boolean inside;
+  private final Path lockFile;
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final Path staging;
   private final List<String> names = new ArrayList<>();
-  private boolean published;
 
   private OutputSet(Path target, Existing existing, UnaryOperator<OutputStream> wrap)
       throws IOException {
@@ -61,7 +62,6 @@ public final class OutputSet implements AutoCloseable {
     this.existing = existing;
     this.wrap = wrap;
     Path parent = target.getParent();
-    String name = target.getFileName().toString();
     if (Files.exists(target) && !Files.isDirectory(target)) {
       throw new OutputConflictException(target + ": exists and is not a directory");
     }
@@ -70,7 +70,16 @@ public final class OutputSet implements AutoCloseable {
     } catch (IOException e) {
       throw new OutputWriteException(parent, e);
     }
-    Path lockFile = parent.resolve("." + name + ".lock");
+    // A merge into an existing directory (or one whose parent we may not write, as for --out .
+    // in a home folder) is staged inside it, as it is published file by file anyway.
+    this.inside =
+        Files.isDirectory(target)
+            && (existing == Existing.MERGE
+                || Files.isSymbolicLink(target)
+                || !Files.isWritable(parent));
+    Path home = inside ? target : parent;
+    String prefix = inside ? ".depthscope." : "." + target.getFileName() + ".";
+    this.lockFile = home.resolve(prefix + "lock");
     FileChannel ch;
     try {
       ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -99,7 +108,7 @@ public final class OutputSet implements AutoCloseable {
       ch.write(
           ByteBuffer.wrap(
               (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
-      removeStale(parent, name);
+      removeStale(home, prefix + "staging-");
       if (existing == Existing.REFUSE && holdsResults(target)) {
         throw new OutputConflictException(
             target
@@ -107,10 +116,9 @@ public final class OutputSet implements AutoCloseable {
                 + " --out");
       }
       this.staging =
-          parent.resolve(
-              "."
-                  + name
-                  + ".staging-"
+          home.resolve(
+              prefix
+                  + "staging-"
                   + ProcessHandle.current().pid()
                   + "-"
                   + Long.toHexString(RANDOM.nextLong() >>> 16));
@@ -201,7 +209,7 @@ public final class OutputSet implements AutoCloseable {
     try {
       if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-      } else if (existing != Existing.MERGE && onlyResults(target)) {
+      } else if (!inside && existing != Existing.MERGE && onlyResults(target)) {
         Path old = staging.resolveSibling(staging.getFileName() + ".old");
         Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
@@ -216,7 +224,6 @@ public final class OutputSet implements AutoCloseable {
     } catch (IOException e) {
       throw new OutputWriteException(target, e);
     }
-    published = true;
   }
 
   /** Deletes what is still staged (everything, unless published) and releases the lock. */
@@ -231,15 +238,15 @@ public final class OutputSet implements AutoCloseable {
 
   private void releaseLock() throws IOException {
     try {
+      if (inside) {
+        // Not to leave a file among the results; a writer that opened it just now may lock the
+        // unlinked file, which only weakens the lock for file-by-file merges.
+        Files.deleteIfExists(lockFile);
+      }
       lock.release();
     } finally {
       lockChannel.close();
     }
-  }
-
-  /** Whether published (for callers that report what they wrote). */
-  public boolean published() {
-    return published;
   }
 
   private static void move(Path from, Path to) throws IOException {
@@ -270,9 +277,8 @@ public final class OutputSet implements AutoCloseable {
 
   // Staging folders (and old sets moved aside) of processes that are gone. The lock is held, so
   // no live depthscope process writes this target; the pid check guards against a foreign lock.
-  private static void removeStale(Path parent, String name) throws IOException {
-    String prefix = "." + name + ".staging-";
-    try (DirectoryStream<Path> s = Files.newDirectoryStream(parent, prefix + "*")) {
+  private static void removeStale(Path home, String prefix) throws IOException {
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(home, prefix + "*")) {
       for (Path p : s) {
         String rest = p.getFileName().toString().substring(prefix.length());
         int dash = rest.indexOf('-');

@@ -204,6 +204,16 @@ class OutputSetTest {
     }
     assertEquals("first", read(out.resolve("audit.json")));
     assertEquals("again", read(out.resolve("report.html")));
+    assertEquals(List.of("audit.json", "report.html"), names(out), "no lock or staging left");
+  }
+
+  @Test
+  void aSymbolicLinkIsWrittenThroughNotReplaced(@TempDir Path tmp) throws IOException {
+    Path real = Files.createDirectory(tmp.resolve("real"));
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), real);
+    writeSet(link, OutputSet.Existing.REPLACE, "through");
+    assertTrue(Files.isSymbolicLink(link), "the link stays a link");
+    assertEquals("through", read(real.resolve("audit.json")));
   }
 
   @Test
