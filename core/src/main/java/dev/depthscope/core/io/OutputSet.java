@@ -108,7 +108,7 @@ public final class OutputSet implements AutoCloseable {
       ch.write(
           ByteBuffer.wrap(
               (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
-      removeStale(home, prefix + "staging-");
+      removeStale(home, prefix + "staging-", target);
       if (existing == Existing.REFUSE && holdsResults(target)) {
         throw new OutputConflictException(
             target
@@ -277,7 +277,7 @@ public final class OutputSet implements AutoCloseable {
 
   // Staging folders (and old sets moved aside) of processes that are gone. The lock is held, so
   // no live depthscope process writes this target; the pid check guards against a foreign lock.
-  private static void removeStale(Path home, String prefix) throws IOException {
+  private static void removeStale(Path home, String prefix, Path target) throws IOException {
     try (DirectoryStream<Path> s = Files.newDirectoryStream(home, prefix + "*")) {
       for (Path p : s) {
         String rest = p.getFileName().toString().substring(prefix.length());
@@ -292,7 +292,13 @@ public final class OutputSet implements AutoCloseable {
             && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
           continue;
         }
-        deleteTree(p);
+        if (p.getFileName().toString().endsWith(".old")
+            && !Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+          // A crash between the two renames of a swap: the old set is all there is; put it back.
+          Files.move(p, target, StandardCopyOption.ATOMIC_MOVE);
+        } else {
+          deleteTree(p);
+        }
       }
     }
   }

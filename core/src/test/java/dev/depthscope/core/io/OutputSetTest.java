@@ -184,6 +184,20 @@ class OutputSetTest {
   }
 
   @Test
+  void anOldSetMovedAsideByACrashedSwapIsPutBack(@TempDir Path tmp) throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Path old = tmp.resolve(".run.staging-" + gone.pid() + "-abc.old");
+    Files.createDirectory(old);
+    Files.writeString(old.resolve("audit.json"), "old");
+    Path out = tmp.resolve("run");
+    assertThrows(
+        OutputConflictException.class, () -> writeSet(out, OutputSet.Existing.REFUSE, "new"));
+    assertEquals("old", read(out.resolve("audit.json")));
+    assertFalse(Files.exists(old));
+  }
+
+  @Test
   void filesGetThePermissionsOfTheUmask(@TempDir Path tmp) throws IOException {
     Path out = tmp.resolve("run");
     writeSet(out, OutputSet.Existing.REFUSE, "x");
