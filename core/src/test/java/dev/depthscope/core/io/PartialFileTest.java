@@ -20,5 +20,9 @@ class PartialFileTest {
         partial.toString());
     Path plain = Files.createFile(tmp.resolve("plain"));
     assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(partial));
+    Path dir = PartialFile.createDirectory(tmp.resolve("pruned"));
+    assertTrue(dir.getFileName().toString().startsWith(".pruned.partial-"), dir.toString());
+    Path plainDir = Files.createDirectory(tmp.resolve("plain-dir"));
+    assertEquals(Files.getPosixFilePermissions(plainDir), Files.getPosixFilePermissions(dir));
   }
 }
