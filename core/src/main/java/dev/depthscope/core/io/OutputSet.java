@@ -43,8 +43,12 @@ public final class OutputSet implements AutoCloseable {
   }
 
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final List<String> RESULT_SUFFIXES =
-      List.of(".json", ".html", ".csv", ".png", ".svg", ".safetensors");
+
+  /** Files of an earlier set that a new one may replace whole, beside the new set's own names. */
+  private static final List<String> RESULT_NAMES =
+      List.of("audit.json", "report.html", "layers.csv", "comparison.json");
+
+  private static final List<String> CHART_SUFFIXES = List.of(".png", ".svg");
 
   private final Path target;
   private final Existing existing;
@@ -209,7 +213,7 @@ public final class OutputSet implements AutoCloseable {
     try {
       if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-      } else if (!inside && existing != Existing.MERGE && onlyResults(target)) {
+      } else if (!inside && existing != Existing.MERGE && onlyResults(target, names)) {
         Path old = staging.resolveSibling(staging.getFileName() + ".old");
         Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
@@ -257,17 +261,21 @@ public final class OutputSet implements AutoCloseable {
     }
   }
 
-  // Only regular files of the kinds depthscope writes: safe to replace as a whole. Anything else
-  // (a sub-folder, the user's notes, the current directory) is kept and only same names replaced.
-  private static boolean onlyResults(Path dir) throws IOException {
+  // Only regular files depthscope writes (the names of the new set, an earlier set's, charts): safe
+  // to replace as a whole. Anything else (a sub-folder, a model, the user's notes, the current
+  // directory) is kept and only the same names are replaced.
+  private static boolean onlyResults(Path dir, List<String> staged) throws IOException {
     if (dir.equals(Path.of("").toAbsolutePath())) {
       return false;
     }
     try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
       for (Path p : s) {
-        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
-            || RESULT_SUFFIXES.stream().noneMatch(n::endsWith)) {
+        String n = p.getFileName().toString();
+        boolean ours =
+            staged.contains(n)
+                || RESULT_NAMES.contains(n)
+                || CHART_SUFFIXES.stream().anyMatch(n.toLowerCase(Locale.ROOT)::endsWith);
+        if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || !ours) {
           return false;
         }
       }

@@ -78,6 +78,12 @@ class OutputSetTest {
     writeSet(out, OutputSet.Existing.REPLACE, "second");
     assertEquals("mine", read(out.resolve("NOTES")));
     assertEquals("second", read(out.resolve("audit.json")));
+    Path model = Files.createDirectory(tmp.resolve("model"));
+    Files.writeString(model.resolve("config.json"), "{}");
+    Files.writeString(model.resolve("model.safetensors"), "weights");
+    writeSet(model, OutputSet.Existing.REPLACE, "into a model");
+    assertEquals("weights", read(model.resolve("model.safetensors")), "a model is never swapped");
+    assertEquals("into a model", read(model.resolve("audit.json")));
   }
 
   @Test
