@@ -7,6 +7,7 @@ import dev.depthscope.core.analysis.LayerAudit;
 import dev.depthscope.core.analysis.PruningSweep;
 import dev.depthscope.core.analysis.RemovalSearch;
 import dev.depthscope.core.checkpoint.ModelLocator;
+import dev.depthscope.core.io.OutputSet;
 import dev.depthscope.core.io.ReadErrors;
 import dev.depthscope.core.model.CausalLm;
 import dev.depthscope.reports.Caveats;
@@ -137,8 +138,16 @@ final class AuditCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description =
           "Output directory (default: depthscope-audit/NAME, NAME the model directory's name,"
-              + " or the name of org/name).")
+              + " or the name of org/name; NAME-2, NAME-3, ... when it already holds an audit)."
+              + " A directory that already holds results is refused unless --force.")
   Path out;
+
+  @Option(
+      names = "--force",
+      description =
+          "Replace the results already in the output directory (the new set replaces the old one"
+              + " whole; files depthscope did not write are kept).")
+  boolean force;
 
   @Option(
       names = "--memory-budget",
@@ -242,13 +251,16 @@ final class AuditCommand implements Callable<Integer> {
     if (resident) {
       Residency.requireFits(dir);
     }
-    try (CausalLm lm =
-        ModelLoading.open(
-            dir,
-            resident ? CausalLm.Residency.RESIDENT : CausalLm.Residency.STREAMING,
-            d,
-            progress,
-            err::println)) {
+    Path outDir = out != null ? out : freshDefault(defaultOut(located));
+    try (OutputSet set =
+            OutputSet.open(outDir, force ? OutputSet.Existing.REPLACE : OutputSet.Existing.REFUSE);
+        CausalLm lm =
+            ModelLoading.open(
+                dir,
+                resident ? CausalLm.Residency.RESIDENT : CausalLm.Residency.STREAMING,
+                d,
+                progress,
+                err::println)) {
       long t1 = System.nanoTime();
       LayerAudit.Inputs inputs =
           new AuditInputs(
@@ -280,14 +292,15 @@ final class AuditCommand implements Callable<Integer> {
       }
       result.timings().put("load_seconds", loadSeconds);
       result.timings().put("eval_data_seconds", dataSeconds);
-      Path outDir = out != null ? out : defaultOut(located);
-      Path file = outDir.resolve("audit.json");
-      AuditJson.write(result, file);
+      Path file = outDir.resolve(AuditJson.FILE);
+      AuditJson.write(result, set);
       Path report = null;
       if (!noReport) {
         output.status("writing report (charts, layers.csv, report.html) ...");
-        report = ReportWriter.single(result, List.of(), outDir, figures.files());
+        ReportWriter.single(result, List.of(), set, figures.files());
+        report = outDir.resolve(ReportWriter.HTML);
       }
+      set.publish();
       if (output.json) {
         Caveats.of(result).forEach(c -> output.warning("%s", c));
         o.println(AuditJson.gson().toJson(result));
@@ -340,6 +353,29 @@ final class AuditCommand implements Callable<Integer> {
    */
   static Path defaultOut(ModelLocator.Located model) {
     return Path.of("depthscope-audit", model.shortName());
+  }
+
+  // The default directory, or a fresh one beside it when it holds an earlier audit (said on
+  // stderr).
+  private Path freshDefault(Path dir) throws IOException {
+    Path fresh = force ? dir : fresh(dir);
+    if (!fresh.equals(dir)) {
+      output.status(
+          "%s already holds an audit; writing %s (pass --force to replace it)", dir, fresh);
+    }
+    return fresh;
+  }
+
+  /**
+   * {@code dir}, or the first of {@code dir-2}, {@code dir-3}, ... that holds no results yet, so a
+   * run in the default directory never replaces an earlier audit.
+   */
+  static Path fresh(Path dir) throws IOException {
+    Path fresh = dir;
+    for (int n = 2; OutputSet.holdsResults(fresh); n++) {
+      fresh = dir.resolveSibling(dir.getFileName() + "-" + n);
+    }
+    return fresh;
   }
 
   private Path tokenizerDir(Path modelDir) {

@@ -2,8 +2,10 @@ package dev.depthscope.cli;
 
 import dev.depthscope.core.analysis.AuditJson;
 import dev.depthscope.core.analysis.AuditResult;
+import dev.depthscope.core.io.OutputSet;
 import dev.depthscope.reports.LabeledAudit;
 import dev.depthscope.reports.ReportWriter;
+import dev.depthscope.reports.TrainingCurves;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,8 +58,19 @@ final class CompareCommand implements Callable<Integer> {
       description = "Label of each audit, in order (default: the model names).")
   List<String> labels = new ArrayList<>();
 
-  @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory.")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      required = true,
+      description = "Output directory; one that already holds results is refused unless --force.")
   Path out;
+
+  @Option(
+      names = "--force",
+      description =
+          "Write into an output directory that already holds results, replacing the files of the"
+              + " same name.")
+  boolean force;
 
   @Mixin FiguresOption figures;
 
@@ -90,10 +103,12 @@ final class CompareCommand implements Callable<Integer> {
               + " removing blocks are not comparable",
           String.join("; ", differences));
     }
-    Path html =
-        ReportWriter.compareLabeled(
-            labeled, ReportCommand.readCurves(curves), out, figures.files());
-    ReportCommand.print(output, html, out);
+    List<TrainingCurves> c = ReportCommand.readCurves(curves);
+    try (OutputSet set = OutputSet.open(out, ReportCommand.existing(force))) {
+      ReportWriter.compareLabeled(labeled, c, set, figures.files());
+      set.publish();
+    }
+    ReportCommand.print(output, out.resolve(ReportWriter.HTML), out);
     return 0;
   }
 }

@@ -2,6 +2,7 @@ package dev.depthscope.cli;
 
 import dev.depthscope.core.checkpoint.CheckpointException;
 import dev.depthscope.core.config.ConfigException;
+import dev.depthscope.core.io.OutputWriteException;
 import dev.depthscope.core.model.NonFiniteException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -25,6 +26,9 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
   /** Exit code for bad input or usage. */
   static final int BAD_INPUT = 2;
 
+  /** Exit code for an output that could not be written. */
+  static final int CANNOT_WRITE = 3;
+
   /** Exit code for internal errors. */
   static final int INTERNAL = 1;
 
@@ -37,6 +41,12 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     boolean verbose = parseResult.originalArgs().contains("--verbose");
     boolean badInput = isBadInput(e);
     cl.getErr().println("depthscope: error: " + message(e));
+    if (e instanceof OutputWriteException) {
+      if (verbose) {
+        e.printStackTrace(cl.getErr());
+      }
+      return CANNOT_WRITE;
+    }
     boolean diverged = e.getClass().getSimpleName().equals("TrainingDivergedException");
     if (verbose) {
       e.printStackTrace(cl.getErr());

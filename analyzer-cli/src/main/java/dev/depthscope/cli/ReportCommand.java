@@ -2,6 +2,7 @@ package dev.depthscope.cli;
 
 import dev.depthscope.core.analysis.AuditJson;
 import dev.depthscope.core.analysis.AuditResult;
+import dev.depthscope.core.io.OutputSet;
 import dev.depthscope.reports.ReportWriter;
 import dev.depthscope.reports.TrainingCurves;
 import java.io.IOException;
@@ -44,8 +45,17 @@ final class ReportCommand implements Callable<Integer> {
   @Option(
       names = "--out",
       paramLabel = "DIR",
-      description = "Output directory (default: the folder of AUDIT.json).")
+      description =
+          "Output directory (default: the folder of AUDIT.json, whose report is replaced). A"
+              + " directory that already holds results is refused unless --force.")
   Path out;
+
+  @Option(
+      names = "--force",
+      description =
+          "Write into an output directory that already holds results, replacing the files of the"
+              + " same name.")
+  boolean force;
 
   @Option(
       names = "--curves",
@@ -72,9 +82,21 @@ final class ReportCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     AuditResult a = AuditJson.read(audit);
     Path dir = out != null ? out : folderOf(audit);
-    Path html = ReportWriter.single(a, readCurves(curves), dir, figures.files());
-    print(output, html, dir);
+    List<TrainingCurves> c = readCurves(curves);
+    try (OutputSet set = OutputSet.open(dir, existing(out == null || force))) {
+      ReportWriter.single(a, c, set, figures.files());
+      set.publish();
+    }
+    print(output, dir.resolve(ReportWriter.HTML), dir);
     return 0;
+  }
+
+  /**
+   * How a report treats a directory holding results: refused, or (allowed) the files of the same
+   * name replaced and the others kept, since they may be the audits being reported.
+   */
+  static OutputSet.Existing existing(boolean allowed) {
+    return allowed ? OutputSet.Existing.MERGE : OutputSet.Existing.REFUSE;
   }
 
   /** The folder holding {@code file}, in the form it was given (relative stays relative). */

@@ -7,6 +7,7 @@ import dev.depthscope.core.model.CausalLm;
 import dev.depthscope.core.model.Trace;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -94,6 +95,12 @@ final class TraceCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Device d = device.require();
+    if (Files.isDirectory(out)) {
+      throw new IllegalArgumentException(
+          out
+              + ": is a directory; --out takes the trace file to write, e.g. "
+              + out.resolve("trace.safetensors"));
+    }
     Path dir = model.resolve();
     long[][] ids = TokenIdsFile.read(tokenIds);
     PrintWriter err = output.err();

@@ -1,6 +1,7 @@
 package dev.depthscope.cli;
 
 import ai.djl.Device;
+import dev.depthscope.core.io.OutputSet;
 import dev.depthscope.trainer.train.Norm;
 import dev.depthscope.trainer.train.TrainResult;
 import dev.depthscope.trainer.train.Trainer;
@@ -58,8 +59,11 @@ final class TrainCommand implements Callable<Integer> {
     Norm n = Norm.parse(norm);
     var trainSpec = options.spec(n, options.out).on(d);
     TrainResult r;
-    try (Progress.Bar bar =
-        output.progress().training("train " + n.cliName(), trainSpec.hyperparameters().steps())) {
+    try (OutputSet lock = options.lockOut();
+        Progress.Bar bar =
+            output
+                .progress()
+                .training("train " + n.cliName(), trainSpec.hyperparameters().steps())) {
       r = Trainer.run(trainSpec, bar);
     }
     if (output.json) {

@@ -2,6 +2,7 @@ package dev.depthscope.cli;
 
 import ai.djl.Device;
 import dev.depthscope.core.analysis.AuditSummary;
+import dev.depthscope.core.io.OutputSet;
 import dev.depthscope.reports.LabeledAudit;
 import dev.depthscope.reports.ReportWriter;
 import dev.depthscope.trainer.train.Norm;
@@ -75,10 +76,15 @@ final class TrainCompareCommand implements Callable<Integer> {
       parsed.add(Norm.parse(n));
     }
     var base = options.spec(parsed.get(0), options.out).on(d);
-    AuditedComparison c = AuditedComparison.run(base, parsed, Norm::cliName, output.progress());
+    AuditedComparison c;
+    try (OutputSet set = options.lockOut()) {
+      c = AuditedComparison.run(base, parsed, Norm::cliName, output.progress());
+      ReportWriter.compareLabeled(c.audits(), c.curves(), set, figures.files());
+      set.publish();
+    }
     List<TrainResult> results = c.results();
     List<LabeledAudit> audits = c.audits();
-    Path report = ReportWriter.compareLabeled(audits, c.curves(), options.out, figures.files());
+    Path report = options.out.resolve(ReportWriter.HTML);
     Path comparison = options.out.resolve("comparison.json");
     if (output.json) {
       output.printJson(

@@ -1,11 +1,13 @@
 package dev.depthscope.cli;
 
+import dev.depthscope.core.io.OutputSet;
 import dev.depthscope.core.tokenize.TextTokenizer;
 import dev.depthscope.trainer.train.Hyperparameters;
 import dev.depthscope.trainer.train.ModelShape;
 import dev.depthscope.trainer.train.Norm;
 import dev.depthscope.trainer.train.TokenStream;
 import dev.depthscope.trainer.train.TrainSpec;
+import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
@@ -142,8 +144,30 @@ final class TrainOptions {
   @Option(names = "--seed", description = "Seed of the random init; default ${DEFAULT-VALUE}.")
   long seed = D.seed();
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description =
+          "Output directory; one that already holds results is refused unless --force, and a"
+              + " second run writing it at the same time is refused.")
   Path out;
+
+  @Option(
+      names = "--force",
+      description =
+          "Write into an output directory that already holds results, replacing the files of the"
+              + " same name.")
+  boolean force;
+
+  /**
+   * Locks {@link #out} for the run, refusing it when it holds results and {@code --force} was not
+   * given. The run writes its files straight into {@link #out}; only files staged in the returned
+   * set are swapped in at {@link OutputSet#publish}.
+   */
+  OutputSet lockOut() throws IOException {
+    return OutputSet.open(out, force ? OutputSet.Existing.MERGE : OutputSet.Existing.REFUSE);
+  }
 
   Hyperparameters hyperparameters() {
     return new Hyperparameters(

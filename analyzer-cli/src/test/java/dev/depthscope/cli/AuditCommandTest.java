@@ -124,11 +124,29 @@ class AuditCommandTest {
     assertTrue(loud.err().contains("audit 100% [") && loud.err().contains("passes ("), loud.err());
     assertTrue(loud.err().contains("auditing "), loud.err());
     Run quiet =
-        run("audit", dir.toString(), "--token-ids", ids, "--no-report", "--out", out, "--quiet");
+        run(
+            "audit",
+            dir.toString(),
+            "--token-ids",
+            ids,
+            "--no-report",
+            "--out",
+            out,
+            "--quiet",
+            "--force");
     assertEquals(0, quiet.code(), quiet.err());
     assertEquals("", quiet.err(), "--quiet: nothing on stderr");
     Run json =
-        run("audit", dir.toString(), "--token-ids", ids, "--no-report", "--out", out, "--json");
+        run(
+            "audit",
+            dir.toString(),
+            "--token-ids",
+            ids,
+            "--no-report",
+            "--out",
+            out,
+            "--json",
+            "--force");
     assertEquals(0, json.code(), json.err());
     assertFalse(json.err().contains("%"), "no bar with --json: " + json.err());
   }
@@ -169,9 +187,13 @@ class AuditCommandTest {
             tmp.resolve("q.jsonl"),
             "{\"question\": \"a\", \"choices\": [\"b\", \"c\"], \"answer\": 0}\n"
                 + "{\"question\": \"a\", \"choices\": [\"b\", \"c\"], \"answer\": 5}\n");
-    Run r = run("audit", dir.toString(), "--mc", mc.toString(), "--out", tmp.toString());
+    Path out = tmp.resolve("out");
+    Run r = run("audit", dir.toString(), "--mc", mc.toString(), "--out", out.toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("q.jsonl:2"), r.err());
-    assertFalse(Files.exists(tmp.resolve("audit.json")));
+    assertFalse(Files.exists(out), "nothing written");
+    try (var files = Files.list(tmp)) {
+      assertFalse(files.anyMatch(p -> p.getFileName().toString().contains("staging")));
+    }
   }
 }

@@ -135,7 +135,13 @@ class AuditInputsTest {
             .collect(Collectors.joining(","));
     Path ids = Files.writeString(tmp.resolve("ids.json"), "[[" + row + "],[" + row + "]]");
     Run r =
-        Run.of("audit", model.toString(), "--token-ids", ids.toString(), "--out", tmp.toString());
+        Run.of(
+            "audit",
+            model.toString(),
+            "--token-ids",
+            ids.toString(),
+            "--out",
+            tmp.resolve("out").toString());
     assertEquals(2, r.code(), r.err());
     assertTrue(
         r.err().contains("the --token-ids rows have " + (context + 1) + " tokens, longer than"),
@@ -171,6 +177,7 @@ class AuditInputsTest {
             ids,
             "--no-report",
             "--json",
+            "--force",
             "--out",
             out.toString());
     assertEquals(0, json2.code(), json2.err());

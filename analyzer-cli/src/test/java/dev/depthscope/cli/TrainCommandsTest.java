@@ -156,6 +156,21 @@ class TrainCommandsTest {
   }
 
   @Test
+  void aSecondTrainIntoTheSameDirectoryNeedsForce(@TempDir Path tmp) throws Exception {
+    String tokens = TestData.fixture("data/brown-bpe-4096").resolve("brown-eval.u16").toString();
+    Path out = tmp.resolve("run");
+    assertEquals(0, onTokens(List.of("train", "--quiet"), tokens, 1, out).code());
+    String curves = Files.readString(out.resolve("curves.json"));
+    Run again = onTokens(List.of("train", "--quiet", "--seed", "7"), tokens, 1, out);
+    assertEquals(2, again.code());
+    assertTrue(again.err().contains("already holds results; pass --force"), again.err());
+    assertEquals(curves, Files.readString(out.resolve("curves.json")), "the first run is kept");
+    Run forced = onTokens(List.of("train", "--quiet", "--seed", "7"), tokens, 1, out, "--force");
+    assertEquals(0, forced.code(), forced.err());
+    assertFalse(curves.equals(Files.readString(out.resolve("curves.json"))), "replaced");
+  }
+
+  @Test
   void badOptionsAreUsageErrors(@TempDir Path tmp) {
     Run r =
         run(

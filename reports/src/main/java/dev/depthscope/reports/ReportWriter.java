@@ -1,6 +1,7 @@
 package dev.depthscope.reports;
 
 import dev.depthscope.core.analysis.AuditResult;
+import dev.depthscope.core.io.OutputSet;
 import dev.depthscope.reports.chart.AuditCharts;
 import dev.depthscope.reports.chart.Chart;
 import dev.depthscope.reports.chart.CompareCharts;
@@ -20,7 +21,8 @@ import java.util.List;
  * compare}. A report folder gets {@value #HTML} (self-contained: charts embedded as PNG, no script,
  * no request), each chart as a 1600x900 PNG and/or SVG file as {@link FigureFiles} asks (both
  * unless told otherwise; the page links them), and for a single audit {@value #CSV}. All files are
- * staged and moved into place together (see {@link AtomicOutput}).
+ * staged and moved into place together (see {@link OutputSet}); a caller writing more files of the
+ * same set (the audit's {@code audit.json}) passes its own {@link OutputSet}.
  */
 public final class ReportWriter {
   private ReportWriter() {}
@@ -51,14 +53,24 @@ public final class ReportWriter {
   public static Path single(
       AuditResult audit, List<TrainingCurves> curves, Path dir, FigureFiles files)
       throws IOException {
-    List<Chart> charts = AuditCharts.of(audit, curves);
-    try (AtomicOutput out = new AtomicOutput(dir)) {
-      List<Figure> figures = render(charts, files, out);
-      out.write(CSV, LayersCsv.of(LayerTable.of(audit)).getBytes(StandardCharsets.UTF_8));
-      out.write(HTML, ReportPage.single(audit, figures).getBytes(StandardCharsets.UTF_8));
-      out.commit();
+    try (OutputSet out = OutputSet.open(dir, OutputSet.Existing.MERGE)) {
+      single(audit, curves, out, files);
+      out.publish();
     }
     return dir.resolve(HTML);
+  }
+
+  /**
+   * Stages the report of {@code audit} in {@code out}, the HTML page last; the caller publishes the
+   * set.
+   */
+  public static void single(
+      AuditResult audit, List<TrainingCurves> curves, OutputSet out, FigureFiles files)
+      throws IOException {
+    List<Chart> charts = AuditCharts.of(audit, curves);
+    List<Figure> figures = render(charts, files, out);
+    out.write(CSV, LayersCsv.of(LayerTable.of(audit)).getBytes(StandardCharsets.UTF_8));
+    out.write(HTML, ReportPage.single(audit, figures).getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -87,17 +99,27 @@ public final class ReportWriter {
     if (audits.isEmpty() && curves.isEmpty()) {
       throw new IllegalArgumentException("nothing to compare: give audits and/or training curves");
     }
-    List<Chart> charts = CompareCharts.of(audits, curves);
-    try (AtomicOutput out = new AtomicOutput(dir)) {
-      List<Figure> figures = render(charts, files, out);
-      out.write(HTML, ReportPage.compare(audits, curves, figures).getBytes(StandardCharsets.UTF_8));
-      out.commit();
+    try (OutputSet out = OutputSet.open(dir, OutputSet.Existing.MERGE)) {
+      compareLabeled(audits, curves, out, files);
+      out.publish();
     }
     return dir.resolve(HTML);
   }
 
+  /** Stages the comparison report in {@code out}; the caller publishes the set. */
+  public static void compareLabeled(
+      List<LabeledAudit> audits, List<TrainingCurves> curves, OutputSet out, FigureFiles files)
+      throws IOException {
+    if (audits.isEmpty() && curves.isEmpty()) {
+      throw new IllegalArgumentException("nothing to compare: give audits and/or training curves");
+    }
+    List<Chart> charts = CompareCharts.of(audits, curves);
+    List<Figure> figures = render(charts, files, out);
+    out.write(HTML, ReportPage.compare(audits, curves, figures).getBytes(StandardCharsets.UTF_8));
+  }
+
   // The page embeds the PNG whichever files are written, so it always renders one.
-  private static List<Figure> render(List<Chart> charts, FigureFiles files, AtomicOutput out)
+  private static List<Figure> render(List<Chart> charts, FigureFiles files, OutputSet out)
       throws IOException {
     List<Figure> figures = new ArrayList<>();
     int w = PngRenderer.REPORT_WIDTH;

@@ -4,6 +4,7 @@ import com.google.gson.FieldNamingPolicy;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonIOException;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonSyntaxException;
@@ -11,8 +12,12 @@ import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
+import dev.depthscope.core.io.OutputSet;
+import dev.depthscope.core.io.PartialFile;
 import dev.depthscope.core.io.ReadErrors;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -65,11 +70,26 @@ public final class AuditJson {
         .create();
   }
 
+  /** The file name of an audit in its output directory. */
+  public static final String FILE = "audit.json";
+
+  /** Stages {@code result} as {@value #FILE} in {@code out}; the caller publishes the set. */
+  public static void write(AuditResult result, OutputSet out) throws IOException {
+    try (Writer w =
+        new OutputStreamWriter(
+            new BufferedOutputStream(out.newOutputStream(FILE)), StandardCharsets.UTF_8)) {
+      gson().toJson(result, w);
+    } catch (JsonIOException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw e;
+    }
+  }
+
   /** Writes {@code result} to {@code file} atomically. */
   public static void write(AuditResult result, Path file) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+    Path tmp = PartialFile.create(file);
     try {
       try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
         gson().toJson(result, w);

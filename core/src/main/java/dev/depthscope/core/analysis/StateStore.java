@@ -100,8 +100,13 @@ final class StateStore implements AutoCloseable {
     try {
       if (file == null) {
         filePath = Files.createTempFile(spillDir, "depthscope-states-", ".bin");
-        filePath.toFile().deleteOnExit();
         file = FileChannel.open(filePath, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        // The open channel keeps the file usable; unlinked now, a kill -9 leaves nothing behind.
+        try {
+          Files.delete(filePath);
+        } catch (IOException e) {
+          filePath.toFile().deleteOnExit();
+        }
         slotBytes = b;
       }
       if (b > slotBytes) {

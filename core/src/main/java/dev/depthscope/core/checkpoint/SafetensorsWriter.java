@@ -1,5 +1,7 @@
 package dev.depthscope.core.checkpoint;
 
+import dev.depthscope.core.io.OutputWriteException;
+import dev.depthscope.core.io.PartialFile;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -77,9 +79,7 @@ public final class SafetensorsWriter {
               e.name, e.dtype, e.shape, (long) length(e) * e.dtype.bytes()));
     }
     byte[] header = SafetensorsHeader.encode(metadata, tensors);
-    Path dir = target.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+    Path tmp = PartialFile.create(target);
     try {
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
         out.write(header);
@@ -88,6 +88,10 @@ public final class SafetensorsWriter {
         }
       }
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (OutputWriteException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new OutputWriteException(target, e);
     } finally {
       Files.deleteIfExists(tmp);
     }

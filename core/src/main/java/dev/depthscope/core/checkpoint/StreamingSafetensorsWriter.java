@@ -1,5 +1,6 @@
 package dev.depthscope.core.checkpoint;
 
+import dev.depthscope.core.io.PartialFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -49,9 +50,7 @@ public final class StreamingSafetensorsWriter implements AutoCloseable {
     }
     this.target = target;
     this.specs = List.copyOf(specs);
-    Path dir = target.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    this.tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+    this.tmp = PartialFile.create(target);
     this.out = FileChannel.open(tmp, StandardOpenOption.WRITE);
     List<SafetensorsHeader.Tensor> tensors = new ArrayList<>();
     for (Spec s : specs) {

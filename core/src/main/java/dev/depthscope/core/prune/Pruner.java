@@ -8,6 +8,7 @@ import dev.depthscope.core.checkpoint.Checkpoint;
 import dev.depthscope.core.checkpoint.SafetensorsCopier;
 import dev.depthscope.core.checkpoint.TensorInfo;
 import dev.depthscope.core.config.ModelConfig;
+import dev.depthscope.core.io.PartialFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -100,9 +101,7 @@ public final class Pruner {
     JsonObject config = PrunedConfig.rewrite(configFile, json, original, kept, notices);
     config.add("depthscope_pruning", record(source, removed, kept, layers, provenance));
 
-    Path parent = target.toAbsolutePath().normalize().getParent();
-    Files.createDirectories(parent);
-    Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".partial-");
+    Path tmp = PartialFile.createDirectory(target);
     try (Checkpoint ckpt = Checkpoint.open(source)) {
       List<SafetensorsCopier.Copy> copies = plan(ckpt, newIndex, layers, notices);
       List<List<SafetensorsCopier.Copy>> shards = shards(copies, maxShardBytes);

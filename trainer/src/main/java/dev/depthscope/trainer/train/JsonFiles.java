@@ -3,6 +3,7 @@ package dev.depthscope.trainer.train;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
+import dev.depthscope.core.io.PartialFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,9 +36,7 @@ final class JsonFiles {
 
   /** Writes {@code json} to {@code file} atomically. */
   static void write(Path file, JsonElement json) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+    Path tmp = PartialFile.create(file);
     try {
       Files.writeString(tmp, format(json));
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
