@@ -60,7 +60,7 @@ t=()
 for i in 1 2 3; do
   s=$(date +%s.%N)
   ds audit "$work/m130" --token-ids "$work/ids-4x512.json" --batch 4 --quiet --no-report \
-    --resident --out "$work/audit130" >/dev/null
+    --resident --force --out "$work/audit130" >/dev/null
   t+=("$(echo "$(date +%s.%N) - $s" | bc)")
 done
 printf '%s\n' "${t[@]}" | sort -n | sed -n 2p | awk '{printf "{\"audit_seconds\": %s}\n", $1}' | record
@@ -69,7 +69,7 @@ echo "== 7. removal search (--search all --remove-up-to 8) vs 8 separate sweeps,
 # A greedy search without shared prefixes is one full sweep per step: K sweeps.
 s=$(date +%s.%N)
 ds audit "$work/m130" --token-ids "$work/ids-4x512.json" --batch 4 --quiet --no-report \
-  --resident --search all --remove-up-to 8 --out "$work/search130" >/dev/null
+  --resident --search all --remove-up-to 8 --force --out "$work/search130" >/dev/null
 search_wall=$(echo "$(date +%s.%N) - $s" | bc)
 python3 - "$work/search130/audit.json" "$work/audit130/audit.json" "$search_wall" <<'PY' | record
 import json, sys
@@ -108,7 +108,7 @@ if [[ "$skip8b" == false ]]; then
   ds bench make-model --layers 32 --hidden 4096 --heads 32 --kv-heads 8 --intermediate 14336 \
     --vocab 128256 --dtype BF16 --out "$work/m8b" >/dev/null
   /usr/bin/time -v -o "$work/time-8b.txt" "$root/depthscope" audit "$work/m8b" \
-    --token-ids "$work/ids-1x64.json" --quiet --no-report --out "$work/audit8b" >/dev/null
+    --token-ids "$work/ids-1x64.json" --quiet --no-report --force --out "$work/audit8b" >/dev/null
   rss_kb=$(grep "Maximum resident set size" "$work/time-8b.txt" | awk '{print $NF}')
   wall=$(grep "Elapsed (wall clock)" "$work/time-8b.txt" | awk '{print $NF}')
   secs=$(echo "$wall" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
