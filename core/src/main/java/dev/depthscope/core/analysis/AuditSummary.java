@@ -76,19 +76,7 @@ public record AuditSummary(
    * baselineAboveUniform} set when {@code baselineNll >= uniformNll}.
    */
   public AuditSummary withUniformNll(double uniformNll, double baselineNll) {
-    return new AuditSummary(
-        varianceGrowth,
-        logVarianceSlope,
-        logVarianceR2,
-        linearVarianceR2,
-        growth,
-        threshold,
-        ineffectiveLayers,
-        longestRun,
-        ineffectiveFraction,
-        uniformNll,
-        baselineNll >= uniformNll,
-        cut);
+    return with(uniformNll, baselineNll >= uniformNll, cut);
   }
 
   /** This summary with the longest run's jointly measured removal. */
@@ -97,6 +85,11 @@ public record AuditSummary(
       throw new IllegalArgumentException(
           "the cut " + measured.blocks() + " is not the longest run " + longestRun);
     }
+    return with(uniformNll, baselineAboveUniform, measured);
+  }
+
+  /** This summary with the three fields recorded after the sweep replaced. */
+  private AuditSummary with(Double uniform, boolean aboveUniform, RemovedSet measured) {
     return new AuditSummary(
         varianceGrowth,
         logVarianceSlope,
@@ -107,8 +100,8 @@ public record AuditSummary(
         ineffectiveLayers,
         longestRun,
         ineffectiveFraction,
-        uniformNll,
-        baselineAboveUniform,
+        uniform,
+        aboveUniform,
         measured);
   }
 
