@@ -323,7 +323,8 @@ public final class OutputSet implements AutoCloseable {
     return p.getFileName().toString().startsWith(".");
   }
 
-  static void deleteTree(Path dir) throws IOException {
+  /** Deletes {@code dir} and everything below it (nothing when it does not exist). */
+  public static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

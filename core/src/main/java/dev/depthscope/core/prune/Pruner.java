@@ -8,6 +8,7 @@ import dev.depthscope.core.checkpoint.Checkpoint;
 import dev.depthscope.core.checkpoint.SafetensorsCopier;
 import dev.depthscope.core.checkpoint.TensorInfo;
 import dev.depthscope.core.config.ModelConfig;
+import dev.depthscope.core.io.OutputSet;
 import dev.depthscope.core.io.PartialFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,7 +25,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Writes a copy of a Hugging Face model directory with some blocks removed: {@code
@@ -136,7 +136,11 @@ public final class Pruner {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       return new Result(target, removed, layers, kept.size(), copies.size(), bytes, shards.size());
     } finally {
-      deleteTree(tmp);
+      try {
+        OutputSet.deleteTree(tmp);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot remove the partial output " + tmp, e);
+      }
     }
   }
 
@@ -236,19 +240,6 @@ public final class Pruner {
           Files.copy(f, target.resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
         }
       }
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove the partial output " + dir, e);
     }
   }
 }
