@@ -92,13 +92,22 @@ public final class AuditIntervals {
   private static List<double[]> intervals(double[] base, double[][] pruned, double[] denominator) {
     List<double[]> out = new ArrayList<>();
     for (double[] p : pruned) {
-      double[] diff = new double[base.length];
-      for (int i = 0; i < diff.length; i++) {
-        diff[i] = p[i] - base[i];
-      }
-      Bootstrap.Interval ci = Bootstrap.ratioInterval(diff, denominator);
-      out.add(new double[] {ci.low(), ci.high()});
+      out.add(interval(base, p, denominator));
     }
     return out;
+  }
+
+  /**
+   * {@code [low, high]} of {@code sum(pruned - base) / sum(denominator)} over the units (sequences
+   * or questions), the bootstrap every removal's delta gets: single blocks here, joint removals in
+   * {@link JointMeasurement} and {@link JointPhase}.
+   */
+  static double[] interval(double[] base, double[] pruned, double[] denominator) {
+    double[] diff = new double[base.length];
+    for (int i = 0; i < diff.length; i++) {
+      diff[i] = pruned[i] - base[i];
+    }
+    Bootstrap.Interval ci = Bootstrap.ratioInterval(diff, denominator);
+    return new double[] {ci.low(), ci.high()};
   }
 }

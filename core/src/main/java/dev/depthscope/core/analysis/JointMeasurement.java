@@ -101,11 +101,6 @@ final class JointMeasurement {
   private RemovedSet summarise(List<Integer> blocks, double[] sums) {
     double count = Arrays.stream(tokens).sum();
     double joint = Arrays.stream(sums).sum() / count;
-    double[] diff = new double[sums.length];
-    for (int i = 0; i < diff.length; i++) {
-      diff[i] = sums[i] - baseRowSums[i];
-    }
-    Bootstrap.Interval ci = Bootstrap.ratioInterval(diff, tokens);
     double singles = 0;
     for (int b : blocks) {
       singles += singleDeltas[b];
@@ -114,7 +109,7 @@ final class JointMeasurement {
         blocks,
         joint,
         joint - baselineNll,
-        new double[] {ci.low(), ci.high()},
+        AuditIntervals.interval(baseRowSums, sums, tokens),
         singles,
         null,
         null,

@@ -105,16 +105,11 @@ final class JointPhase {
         int s = multi.indexOf(blocks);
         correct = mc.batches().correct(b -> r.nll()[b][s]);
       }
-      double[] diff = new double[correct.length];
-      for (int q = 0; q < diff.length; q++) {
-        diff[q] = correct[q] - mc.baseCorrect()[q];
-      }
       double acc = Arrays.stream(correct).average().orElse(Double.NaN);
-      double[] ci = null;
-      if (correct.length >= 2) {
-        Bootstrap.Interval i = Bootstrap.ratioInterval(diff, ones);
-        ci = new double[] {i.low(), i.high()};
-      }
+      double[] ci =
+          correct.length >= AuditIntervals.MIN_UNITS
+              ? AuditIntervals.interval(mc.baseCorrect(), correct, ones)
+              : null;
       out.put(blocks, e.getValue().withMc(acc, acc - base, ci));
     }
     return out;
