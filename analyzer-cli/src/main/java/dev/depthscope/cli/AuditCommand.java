@@ -1,8 +1,10 @@
 package dev.depthscope.cli;
 
 import ai.djl.Device;
+import dev.depthscope.core.analysis.AuditFingerprint;
 import dev.depthscope.core.analysis.AuditJson;
 import dev.depthscope.core.analysis.AuditResult;
+import dev.depthscope.core.analysis.FileJournal;
 import dev.depthscope.core.analysis.LayerAudit;
 import dev.depthscope.core.analysis.PruningSweep;
 import dev.depthscope.core.analysis.RemovalSearch;
@@ -21,7 +23,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code depthscope audit}: measures what each layer does and what removing it costs, and writes
@@ -150,6 +154,18 @@ final class AuditCommand implements Callable<Integer> {
   boolean force;
 
   @Option(
+      names = "--resume",
+      description =
+          "Continue an interrupted audit (killed, Ctrl-C, power loss) of the same output directory"
+              + " from its journal: finished chunks of the sweep (about a tenth of it each) and"
+              + " joint passes are not run again, and audit.json is the same to the bit as an"
+              + " uninterrupted run's. Refused when the model, the data or an option that changes"
+              + " the numbers differs; without a journal the audit starts from the beginning.")
+  boolean resume;
+
+  @Spec CommandSpec spec;
+
+  @Option(
       names = "--memory-budget",
       paramLabel = "SIZE",
       description =
@@ -208,7 +224,7 @@ final class AuditCommand implements Callable<Integer> {
   boolean noReport;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws Exception {
     if (nll == null && mc == null) {
       throw new IllegalArgumentException(
           "no evaluation data: pass --text FILE or --token-ids FILE (and/or --mc FILE)");
@@ -244,7 +260,6 @@ final class AuditCommand implements Callable<Integer> {
     ModelLocator.Located located = model.locate();
     Path dir = located.dir();
     PrintWriter err = output.err();
-    PrintWriter o = output.out();
     Progress progress = output.progress();
     long t0 = System.nanoTime();
     output.status("opening %s ...", dir);
@@ -252,8 +267,15 @@ final class AuditCommand implements Callable<Integer> {
       Residency.requireFits(dir);
     }
     Path outDir = out != null ? out : freshDefault(defaultOut(located));
-    try (OutputSet set =
-            OutputSet.open(outDir, force ? OutputSet.Existing.REPLACE : OutputSet.Existing.REFUSE);
+    AuditResume journaling =
+        new AuditResume(
+            resume,
+            force,
+            output,
+            spec.commandLine().getParseResult().originalArgs(),
+            outDir,
+            out != null);
+    try (OutputSet set = openSet(outDir, journaling);
         CausalLm lm =
             ModelLoading.open(
                 dir,
@@ -286,34 +308,67 @@ final class AuditCommand implements Callable<Integer> {
             new LayerAudit.Options(
                 threshold,
                 batch,
-                new PruningSweep.Settings(budget, spill, listener),
+                new PruningSweep.Settings(budget, spill, AuditResume.paced(listener)),
                 searchOptions(lm.config().numLayers()));
-        result = LayerAudit.run(lm, dir, located.name(), inputs, options);
-      }
-      result.timings().put("load_seconds", loadSeconds);
-      result.timings().put("eval_data_seconds", dataSeconds);
-      Path file = outDir.resolve(AuditJson.FILE);
-      AuditJson.write(result, set);
-      Path report = null;
-      if (!noReport) {
-        output.status("writing report (charts, layers.csv, report.html) ...");
-        ReportWriter.single(result, List.of(), set, figures.files());
-        report = outDir.resolve(ReportWriter.HTML);
-      }
-      set.publish();
-      if (output.json) {
-        Caveats.of(result).forEach(c -> output.warning("%s", c));
-        o.println(AuditJson.gson().toJson(result));
-      } else {
-        new AuditConsoleSummary(result).print(o);
-        o.println("wrote " + file);
-        if (report != null) {
-          o.println("wrote " + report);
+        FileJournal journal =
+            journaling.open(
+                set,
+                AuditFingerprint.of(dir, inputs, options, lm.config().numLayers(), d.toString()));
+        try {
+          result = LayerAudit.run(lm, dir, located.name(), inputs, options, journal);
+        } catch (Exception e) {
+          throw journaling.failed(e);
         }
       }
-      o.flush();
+      journaling.report();
+      try {
+        publish(result, set, outDir, loadSeconds, dataSeconds);
+      } catch (Exception e) {
+        throw journaling.failed(e);
+      }
+      journaling.published();
     }
     return 0;
+  }
+
+  private OutputSet openSet(Path outDir, AuditResume journaling) throws IOException {
+    OutputSet set =
+        OutputSet.open(outDir, force ? OutputSet.Existing.REPLACE : OutputSet.Existing.REFUSE);
+    try {
+      journaling.check(set);
+    } catch (RuntimeException e) {
+      set.close();
+      throw e;
+    }
+    return set;
+  }
+
+  private void publish(
+      AuditResult result, OutputSet set, Path outDir, double loadSeconds, double dataSeconds)
+      throws IOException {
+    PrintWriter o = output.out();
+    result.timings().put("load_seconds", loadSeconds);
+    result.timings().put("eval_data_seconds", dataSeconds);
+    Path file = outDir.resolve(AuditJson.FILE);
+    AuditJson.write(result, set);
+    Path report = null;
+    if (!noReport) {
+      output.status("writing report (charts, layers.csv, report.html) ...");
+      ReportWriter.single(result, List.of(), set, figures.files());
+      report = outDir.resolve(ReportWriter.HTML);
+    }
+    set.publish();
+    if (output.json) {
+      Caveats.of(result).forEach(c -> output.warning("%s", c));
+      o.println(AuditJson.gson().toJson(result));
+    } else {
+      new AuditConsoleSummary(result).print(o);
+      o.println("wrote " + file);
+      if (report != null) {
+        o.println("wrote " + report);
+      }
+    }
+    o.flush();
   }
 
   private static void requireReadable(Path file) {
