@@ -10,13 +10,11 @@ import dev.depthscope.core.analysis.PruningSweep;
 import dev.depthscope.core.analysis.RemovalSearch;
 import dev.depthscope.core.checkpoint.ModelLocator;
 import dev.depthscope.core.io.OutputSet;
-import dev.depthscope.core.io.ReadErrors;
 import dev.depthscope.core.model.CausalLm;
 import dev.depthscope.reports.Caveats;
 import dev.depthscope.reports.ReportWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -254,7 +252,7 @@ final class AuditCommand implements Callable<Integer> {
     // Missing inputs fail before the model opens, not seconds later.
     for (Path input :
         new Path[] {nll == null ? null : nll.text, nll == null ? null : nll.tokenIds, mc}) {
-      requireReadable(input);
+      AuditInputs.requireReadable(input);
     }
     Device d = device.require();
     ModelLocator.Located located = model.locate();
@@ -275,7 +273,9 @@ final class AuditCommand implements Callable<Integer> {
             spec.commandLine().getParseResult().originalArgs(),
             outDir,
             out != null);
-    try (OutputSet set = openSet(outDir, journaling);
+    try (OutputSet set =
+            journaling.openSet(
+                outDir, force ? OutputSet.Existing.REPLACE : OutputSet.Existing.REFUSE);
         CausalLm lm =
             ModelLoading.open(
                 dir,
@@ -331,18 +331,6 @@ final class AuditCommand implements Callable<Integer> {
     return 0;
   }
 
-  private OutputSet openSet(Path outDir, AuditResume journaling) throws IOException {
-    OutputSet set =
-        OutputSet.open(outDir, force ? OutputSet.Existing.REPLACE : OutputSet.Existing.REFUSE);
-    try {
-      journaling.check(set);
-    } catch (RuntimeException e) {
-      set.close();
-      throw e;
-    }
-    return set;
-  }
-
   private void publish(
       AuditResult result, OutputSet set, Path outDir, double loadSeconds, double dataSeconds)
       throws IOException {
@@ -369,20 +357,6 @@ final class AuditCommand implements Callable<Integer> {
       }
     }
     o.flush();
-  }
-
-  private static void requireReadable(Path file) {
-    if (file == null) {
-      return;
-    }
-    if (Files.isDirectory(file)) {
-      throw new IllegalArgumentException(file + ": is a directory, expected a file");
-    }
-    try {
-      Files.newByteChannel(file).close();
-    } catch (IOException e) {
-      throw new IllegalArgumentException(ReadErrors.ioMessage(file, e));
-    }
   }
 
   private RemovalSearch.Options searchOptions(int layers) {

@@ -122,6 +122,18 @@ final class AuditResume {
     return command;
   }
 
+  /** Opens the output set at {@code outDir} and {@link #check}s it (closed again on refusal). */
+  OutputSet openSet(Path outDir, OutputSet.Existing existing) throws IOException {
+    OutputSet set = OutputSet.open(outDir, existing);
+    try {
+      check(set);
+    } catch (RuntimeException e) {
+      set.close();
+      throw e;
+    }
+    return set;
+  }
+
   /**
    * Right after the output set opens, before the model loads: refuses to start over an interrupted
    * audit without {@code --resume} or {@code --force}.
