@@ -5,6 +5,7 @@ import dev.depthscope.core.analysis.PruningSweep;
 import dev.depthscope.core.io.OutputConflictException;
 import dev.depthscope.core.io.OutputSet;
 import dev.depthscope.core.io.OutputWriteException;
+import dev.depthscope.core.model.NonFiniteException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -181,7 +182,7 @@ final class AuditResume {
     hook =
         new Thread(
             () -> {
-              if (running && journal.chunks() > 0) {
+              if (running && FileJournal.chunksRecorded(journal.dir()) > 0) {
                 err.println();
                 err.println("interrupted; resume with: " + command);
                 err.flush();
@@ -213,7 +214,10 @@ final class AuditResume {
    */
   Exception failed(Exception e) {
     end();
-    if (journal != null && journal.chunks() > 0) {
+    // A non-finite activation would stop a resumed run at the same place: nothing to resume.
+    if (journal != null
+        && !(e instanceof NonFiniteException)
+        && FileJournal.chunksRecorded(journal.dir()) > 0) {
       output.err().println("depthscope: the audit can be resumed: " + command);
       output.err().flush();
     }

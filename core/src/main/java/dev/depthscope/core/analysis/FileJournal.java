@@ -37,7 +37,6 @@ public final class FileJournal implements AuditJournal {
   private int restoredChunks;
   private long restoredEvaluations;
   private int restoredPasses;
-  private int writtenChunks;
 
   private FileJournal(Path dir) {
     this.dir = dir;
@@ -141,11 +140,6 @@ public final class FileJournal implements AuditJournal {
     return restoredPasses;
   }
 
-  /** Chunks recorded so far, restored or written by this run. */
-  public int chunks() {
-    return restoredChunks + writtenChunks;
-  }
-
   /** Deletes the journal (the audit it served is published). */
   public void delete() throws IOException {
     OutputSet.deleteTree(dir);
@@ -174,7 +168,6 @@ public final class FileJournal implements AuditJournal {
   @Override
   public void chunkDone(ChunkResult result) {
     writeAtomically(chunkName(result.chunk()), ChunkCodec.encode(result));
-    writtenChunks++;
   }
 
   @Override
