@@ -165,7 +165,8 @@ public record Verdict(String headline, List<String> facts) {
             + (convention == null ? "" : " (" + convention + ")")
             + ", and blocks are judged by their measured NLL change, not by a similarity score;"
             + " ShortGPT, PruneMe and the Curse of Depth paper's code take h_L after the final"
-            + " norm and measure angular distance at the last token only";
+            + " norm, and the angular distance of Gromov et al., PruneMe and the paper is taken at"
+            + " the last token only";
     return fact
         + (a.peers() == null
             ? " (this audit did not record their conventions)."
