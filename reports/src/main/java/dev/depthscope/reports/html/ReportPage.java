@@ -292,7 +292,7 @@ public final class ReportPage {
     d.add(
         new String[] {
           "last-token angular distance (angular_distance_last_token[l])",
-          "arccos(cos(h_l, h_l+1)) / \u03c0 at the last position of each sequence, averaged over sequences: Gromov et al.'s and PruneMe's measure (PruneMe numbers blocks from 1 and drops block 0), also ShortGPT's angular option. Ours (angular distance) averages over all positions instead."
+          "arccos(cos(h_l, h_l+1)) / \u03c0 at the last position of each sequence, averaged over sequences: Gromov et al.'s and PruneMe's measure (PruneMe drops h_0, so it never measures block 0; its block_start is our block index), also the angular option of ShortGPT's ShortHF wrapper. Ours (angular distance) averages over all positions instead."
         });
     d.add(
         new String[] {
