@@ -110,7 +110,7 @@ class ResumeAuditTest {
     JsonObject b = read(out.resolve("audit.json"));
     // The numbers as written (shortest round-trip decimal of each double): equal text, equal bits.
     for (String key :
-        List.of("metrics", "uncertainty", "summary", "removal_search", "sweep", "eval")) {
+        List.of("metrics", "peers", "uncertainty", "summary", "removal_search", "sweep", "eval")) {
       assertEquals(a.get(key).toString(), b.get(key).toString(), key);
     }
   }

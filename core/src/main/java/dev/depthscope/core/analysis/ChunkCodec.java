@@ -20,7 +20,7 @@ import java.util.zip.CRC32;
 public final class ChunkCodec {
   private static final int CHUNK_MAGIC = 0x4453434b; // "DSCK"
   private static final int PASS_MAGIC = 0x44534a50; // "DSJP"
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
   // Bounds the lengths read back, so a damaged file cannot ask for a huge allocation.
   private static final int MAX_LENGTH = 1 << 28;
 
@@ -40,6 +40,15 @@ public final class ChunkCodec {
             doubles(out, p.angular());
             doubles(out, p.influence());
             matrix(out, p.matrix());
+            out.writeLong(p.positions());
+            out.writeLong(p.sequences());
+          }
+          out.writeInt(r.peers().size());
+          for (PeerMetrics.Partial p : r.peers()) {
+            doubles(out, p.angularLast());
+            doubles(out, p.influence());
+            doubles(out, p.post());
+            doubles(out, p.toOutput());
             out.writeLong(p.positions());
             out.writeLong(p.sequences());
           }
@@ -71,12 +80,25 @@ public final class ChunkCodec {
                     in.readLong(),
                     in.readLong()));
           }
+          int np = length(in);
+          List<PeerMetrics.Partial> peers = new ArrayList<>(np);
+          for (int i = 0; i < np; i++) {
+            peers.add(
+                new PeerMetrics.Partial(
+                    doubles(in),
+                    doubles(in),
+                    doubles(in),
+                    doubles(in),
+                    in.readLong(),
+                    in.readLong()));
+          }
           long[][] load = longMatrix(in);
           return new ChunkResult(
               chunk,
               base,
               pruned,
               hidden,
+              peers,
               load,
               in.readLong(),
               in.readLong(),

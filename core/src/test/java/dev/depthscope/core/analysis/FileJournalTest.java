@@ -35,6 +35,14 @@ class FileJournalTest {
         new double[] {Math.PI, 1e-300},
         new double[][] {{2.5, Math.E}},
         List.of(p),
+        List.of(
+            new PeerMetrics.Partial(
+                new double[] {0.5},
+                new double[] {0.25},
+                new double[] {1, 2},
+                new double[] {3},
+                48,
+                1)),
         new long[][] {null, {3, 4}},
         10,
         0,
