@@ -32,7 +32,7 @@ public final class McSamplesFile {
     if (report == null || report.samples() == null) {
       return;
     }
-    Gson gson = new Gson();
+    Gson gson = new com.google.gson.GsonBuilder().serializeNulls().create();
     try (Writer w =
         new BufferedWriter(
             new OutputStreamWriter(out.newOutputStream(FILE), StandardCharsets.UTF_8))) {
