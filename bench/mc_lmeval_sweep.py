@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """lm-evaluation-harness on a multiple-choice JSONL file, once per model directory: the peer
 half of bench/mc_vs_lmeval.sh (run by hand). Prints one JSON line per model: the wall-clock
-seconds of that evaluation (model load included, as a separate `lm_eval` run would pay it),
+and CPU seconds of that evaluation (model load included, as a separate `lm_eval` run would pay it),
 acc and acc_norm.
 
     python3 bench/mc_lmeval_sweep.py QUESTIONS.jsonl MODEL_DIR [MODEL_DIR ...]
@@ -36,6 +36,7 @@ def main():
     }
     for m in models:
         t0 = time.perf_counter()
+        c0 = time.process_time()
         lm = HFLM(pretrained=m, dtype="float32", batch_size=16, device="cpu")
         out = lm_eval.simple_evaluate(
             model=lm, tasks=[task], num_fewshot=0, bootstrap_iters=0, verbosity="ERROR"
@@ -46,6 +47,7 @@ def main():
                 {
                     "model": m,
                     "seconds": time.perf_counter() - t0,
+                    "cpu_seconds": time.process_time() - c0,
                     "acc": r["acc,none"],
                     "acc_norm": r["acc_norm,none"],
                 }

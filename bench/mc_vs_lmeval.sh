@@ -9,7 +9,7 @@
 # testdata/mc/make_reference.py --cloze 200. Needs python3 with lm-eval 0.4.13 (pip install
 # --no-deps lm-eval==0.4.13, plus accelerate datasets dill more_itertools sacrebleu scikit-learn
 # peft zstandard numexpr tqdm torch transformers) and the jar (mvn -B -q package -DskipTests).
-# Prints both wall-clock times and the largest difference between depthscope's acc / acc_norm per
+# Prints both wall-clock and CPU times (CPU time is the fairer figure on a shared machine) and the largest difference between depthscope's acc / acc_norm per
 # removed block and lm-eval's on the pruned model. Work files: BENCH_WORK (default
 # /tmp/depthscope-mc-bench), deleted at the end unless KEEP=1.
 set -euo pipefail
@@ -28,9 +28,11 @@ layers=$(python3 -c "import json,sys;print(json.load(open(sys.argv[1]))['num_hid
 
 echo "== depthscope audit --mc ($layers layers, $(wc -l < "$questions") questions)"
 t0=$(date +%s.%N)
-"$root/depthscope" audit "$model" --mc "$questions" --no-report --quiet --out "$work/ds" > /dev/null
+/usr/bin/time -f "%U %S" -o "$work/ds.cpu" \
+  "$root/depthscope" audit "$model" --mc "$questions" --no-report --quiet --out "$work/ds" > /dev/null
 t1=$(date +%s.%N)
 ds_total=$(python3 -c "print(f'{$t1-$t0:.1f}')")
+ds_cpu=$(awk '{printf "%.1f", $1 + $2}' "$work/ds.cpu")
 ds_mc=$(python3 -c "import json;print(f\"{json.load(open('$work/ds/audit.json'))['timings']['mc_sweep_seconds']:.1f}\")")
 
 echo "== lm-eval, $((layers + 1)) evaluations"
@@ -45,7 +47,7 @@ OMP_NUM_THREADS="${OMP_NUM_THREADS:-2}" HF_DATASETS_OFFLINE=1 HF_HUB_OFFLINE=1 \
 t3=$(date +%s.%N)
 le_total=$(python3 -c "print(f'{$t3-$t2:.1f}')")
 
-python3 - "$work/ds/audit.json" "$work/lmeval.jsonl" "$ds_total" "$ds_mc" "$le_total" <<'PY'
+python3 - "$work/ds/audit.json" "$work/lmeval.jsonl" "$ds_total" "$ds_mc" "$le_total" "$ds_cpu" <<'PY'
 import json, sys
 audit = json.load(open(sys.argv[1]))
 runs = [json.loads(l) for l in open(sys.argv[2])]
@@ -55,8 +57,10 @@ ds_norm = [mc["acc_norm"]] + mc["pruned_acc_norm"]
 d_acc = max(abs(a - r["acc"]) for a, r in zip(ds_acc, runs))
 d_norm = max(abs(a - r["acc_norm"]) for a, r in zip(ds_norm, runs))
 per = [r["seconds"] for r in runs]
-print(f"depthscope audit --mc: {sys.argv[3]} s wall ({sys.argv[4]} s MC sweep)")
-print(f"lm-eval x{len(runs)}: {sys.argv[5]} s wall, {sum(per)/len(per):.1f} s per evaluation")
+cpu = [r["cpu_seconds"] for r in runs]
+print(f"depthscope audit --mc: {sys.argv[3]} s wall ({sys.argv[4]} s MC sweep), {sys.argv[6]} s CPU")
+print(f"lm-eval x{len(runs)}: {sys.argv[5]} s wall, {sum(per)/len(per):.1f} s per evaluation;"
+      f" {sum(cpu):.1f} s CPU, {sum(cpu)/len(cpu):.1f} s per evaluation")
 print(f"baseline acc {mc['acc']:.4f} acc_norm {mc['acc_norm']:.4f};"
       f" largest |depthscope - lm-eval| over baseline and removals: acc {d_acc:.4f},"
       f" acc_norm {d_norm:.4f}")
