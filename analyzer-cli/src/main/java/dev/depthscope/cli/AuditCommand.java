@@ -58,7 +58,7 @@ import picocli.CommandLine.Option;
       "  depthscope audit Qwen/Qwen3-0.6B --mc anatomy_test.csv --mc-format mmlu \\",
       "      --mc-subject anatomy --mc-fewshot 5 --mc-dev anatomy_dev.csv",
       "  depthscope audit Qwen/Qwen3-0.6B --text my-eval.txt --json --no-report > audit.json",
-      "  depthscope audit Qwen/Qwen3-0.6B --text my-eval.txt --figures svg",
+      "  depthscope audit Qwen/Qwen3-0.6B --text my-eval.txt --figures svg --heatmap paper",
       "  depthscope audit testdata/fixtures/llama-tiny-sharded-fp32 \\",
       "      --token-ids testdata/fixtures/llama-tiny-sharded-fp32/reference/activations.safetensors \\",
       "      --search all --remove-up-to 4"
@@ -206,6 +206,8 @@ final class AuditCommand implements Callable<Integer> {
 
   @Mixin FiguresOption figures;
 
+  @Mixin HeatmapOption heatmap;
+
   @Mixin OutputOptions output;
 
   @Mixin DeviceOption device;
@@ -311,7 +313,7 @@ final class AuditCommand implements Callable<Integer> {
       Path report = null;
       if (!noReport) {
         output.status("writing report (charts, layers.csv, report.html) ...");
-        ReportWriter.single(result, List.of(), set, figures.files());
+        ReportWriter.single(result, List.of(), set, figures.files(), heatmap.style());
         report = outDir.resolve(ReportWriter.HTML);
       }
       set.publish();

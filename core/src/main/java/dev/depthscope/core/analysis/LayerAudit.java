@@ -102,6 +102,7 @@ public final class LayerAudit {
     Map<String, Double> timings = new LinkedHashMap<>();
 
     HiddenStateMetrics.Values hidden = null;
+    PeerMetrics.Values peers = null;
     double[] baseSum = null;
     double[][] prunedSum = null;
     double[] tokens = null;
@@ -120,8 +121,15 @@ public final class LayerAudit {
       int[] shapeLens = batches.stream().mapToInt(x -> seqLen).toArray();
       HiddenStateMetrics metrics =
           new HiddenStateMetrics(layers, lm.config().hiddenSize(), shapeRows, shapeLens);
+      PeerMetrics peerMetrics =
+          new PeerMetrics(layers, lm.config().hiddenSize(), shapeRows, shapeLens, lm::finalNorm);
+      PruningSweep.HiddenStateObserver both =
+          (b, l, h) -> {
+            metrics.observe(b, l, h);
+            peerMetrics.observe(b, l, h);
+          };
       PruningSweep.Result r =
-          PruningSweep.run(lm, batches, metrics, offset(opt.sweep(), done, total, 0, states));
+          PruningSweep.run(lm, batches, both, offset(opt.sweep(), done, total, 0, states));
       done += r.blockEvaluations();
       batchCount += batches.size();
       spilled = Math.max(spilled, r.spilledBytes());
@@ -140,6 +148,7 @@ public final class LayerAudit {
         }
       }
       hidden = metrics.values();
+      peers = peerMetrics.values();
     }
     timings.put("nll_sweep_seconds", (System.nanoTime() - t0) / 1e9);
 
@@ -232,6 +241,7 @@ public final class LayerAudit {
             tokens == null ? 0 : (long) Arrays.stream(tokens).sum(),
             in.mc() == null ? 0 : in.mc().questions().size()),
         metrics,
+        peers,
         uncertainty,
         summary,
         search,
