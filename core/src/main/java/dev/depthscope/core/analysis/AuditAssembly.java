@@ -23,8 +23,8 @@ public final class AuditAssembly {
    * @param tokens per NLL row, the predicted tokens
    * @param hidden the hidden-state metrics (null without NLL rows)
    * @param peers the peer tools' metrics (null without NLL rows)
-   * @param mcBase per question, 1 when the baseline answers right (null without MC)
-   * @param mcPruned {@code [L][questions]}: the same with block l removed
+   * @param mcBase the baseline's per-question multiple-choice scores (null without MC)
+   * @param mcPruned {@code [L]}: the same with block l removed
    * @param expertLoad the NLL rows' expert load (the MC rows' without NLL rows), or null
    * @param blockEvaluations blocks run by all chunks
    * @param batches batches of both kinds
@@ -38,8 +38,8 @@ public final class AuditAssembly {
       double[] tokens,
       HiddenStateMetrics.Values hidden,
       PeerMetrics.Values peers,
-      double[] mcBase,
-      double[][] mcPruned,
+      McScoring.Scores mcBase,
+      McScoring.Scores[] mcPruned,
       long[][] expertLoad,
       long blockEvaluations,
       int batches,
@@ -73,11 +73,11 @@ public final class AuditAssembly {
       double[] mcP = null;
       double[] mcDelta = null;
       if (mcBase != null) {
-        mcAcc = mean(mcBase);
+        mcAcc = mean(mcBase.acc());
         mcP = new double[layers];
         mcDelta = new double[layers];
         for (int l = 0; l < layers; l++) {
-          mcP[l] = mean(mcPruned[l]);
+          mcP[l] = mean(mcPruned[l].acc());
           mcDelta[l] = mcP[l] - mcAcc;
         }
       }
@@ -100,7 +100,15 @@ public final class AuditAssembly {
 
     /** The bootstrap intervals of the metrics. */
     public AuditResult.Uncertainty uncertainty() {
-      return AuditIntervals.of(baseSum, prunedSum, tokens, mcBase, mcPruned);
+      double[][] pruned = null;
+      if (mcPruned != null) {
+        pruned = new double[mcPruned.length][];
+        for (int l = 0; l < pruned.length; l++) {
+          pruned[l] = mcPruned[l].acc();
+        }
+      }
+      return AuditIntervals.of(
+          baseSum, prunedSum, tokens, mcBase == null ? null : mcBase.acc(), pruned);
     }
   }
 
@@ -169,14 +177,14 @@ public final class AuditAssembly {
       hidden = HiddenStateMetrics.reduce(layers, partials);
       peers = PeerMetrics.reduce(layers, peerPartials);
     }
-    double[] mcBase = null;
-    double[][] mcPruned = null;
+    McScoring.Scores mcBase = null;
+    McScoring.Scores[] mcPruned = null;
     if (in.mc() != null) {
       McBatches mc = plan.mcBatches();
-      mcBase = mc.correct(mcScores);
-      mcPruned = new double[layers][];
+      mcBase = mc.scores(mcScores);
+      mcPruned = new McScoring.Scores[layers];
       for (int l = 0; l < layers; l++) {
-        mcPruned[l] = mc.correct(mcPrunedScores[l]);
+        mcPruned[l] = mc.scores(mcPrunedScores[l]);
       }
     }
     return new Sweeps(

@@ -75,11 +75,11 @@ public final class AuditChunks {
     double[][] pruned = new double[layers][];
     for (int l = 0; l < layers; l++) {
       int removed = l;
-      pruned[l] = mc.scores(first, end, b -> r.pruned()[b][removed]);
+      pruned[l] = mc.rowScores(first, end, b -> r.pruned()[b][removed]);
     }
     return new ChunkResult(
         index,
-        mc.scores(first, end, b -> r.baseline()[b]),
+        mc.rowScores(first, end, b -> r.baseline()[b]),
         pruned,
         List.of(),
         List.of(),

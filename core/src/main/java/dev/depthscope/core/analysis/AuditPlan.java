@@ -67,7 +67,7 @@ public final class AuditPlan implements Serializable {
     this.inputs = inputs;
     this.batchRows = batchRows;
     this.nllBatches = inputs.rows() == null ? 0 : ceil(inputs.rows().length, batchRows);
-    this.mcBatches = inputs.mc() == null ? 0 : ceil(inputs.mc().rows().length, batchRows);
+    this.mcBatches = inputs.mc() == null ? 0 : McBatches.count(inputs.mc(), batchRows);
     this.batchesPerChunk = Math.max(1, ceil(nllBatches + mcBatches, TARGET_CHUNKS));
     List<Chunk> list = new ArrayList<>();
     for (int b = 0; b < nllBatches; b += batchesPerChunk) {
@@ -165,7 +165,9 @@ public final class AuditPlan implements Serializable {
    * MC rows sorted by length).
    */
   int firstRow(Chunk chunk) {
-    return chunk.firstBatch() * batchRows;
+    return chunk.kind() == Kind.NLL
+        ? chunk.firstBatch() * batchRows
+        : mcBatches().start(chunk.firstBatch());
   }
 
   private long[][] nllBatch(int b) {

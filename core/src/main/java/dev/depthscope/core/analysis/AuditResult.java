@@ -22,6 +22,7 @@ import java.util.Map;
  * @param sweep cost of the pruning sweep
  * @param timings wall-clock seconds per phase
  * @param versions software versions
+ * @param mc the multiple-choice scores as lm-evaluation-harness computes them (null without MC)
  */
 public record AuditResult(
     String schema,
@@ -34,7 +35,36 @@ public record AuditResult(
     RemovalSearchResult removalSearch,
     Sweep sweep,
     Map<String, Double> timings,
-    Map<String, String> versions) {
+    Map<String, String> versions,
+    McReport mc) {
+
+  /** An audit without lm-eval multiple-choice scores. */
+  public AuditResult(
+      String schema,
+      ModelInfo model,
+      EvalInfo eval,
+      Metrics metrics,
+      PeerMetrics.Values peers,
+      Uncertainty uncertainty,
+      AuditSummary summary,
+      RemovalSearchResult removalSearch,
+      Sweep sweep,
+      Map<String, Double> timings,
+      Map<String, String> versions) {
+    this(
+        schema,
+        model,
+        eval,
+        metrics,
+        peers,
+        uncertainty,
+        summary,
+        removalSearch,
+        sweep,
+        timings,
+        versions,
+        null);
+  }
 
   /** An audit without the peers' metrics. */
   public AuditResult(

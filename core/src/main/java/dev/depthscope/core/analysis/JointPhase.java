@@ -26,8 +26,8 @@ final class JointPhase {
   record Mc(
       CausalLm lm,
       McBatches batches,
-      double[] baseCorrect,
-      double[][] prunedCorrect,
+      McScoring.Scores base,
+      McScoring.Scores[] pruned,
       PruningSweep.Settings sweep,
       long done,
       AuditJournal journal) {}
@@ -91,32 +91,44 @@ final class JointPhase {
       JointRemoval.Result run =
           JointRemoval.run(
               mc.lm(), mc.batches().batches(), arrays, settings(mc.sweep(), mc.done(), "joint MC"));
-      double[][] correct = new double[multi.size()][];
+      double[][] rows = new double[multi.size()][];
+      int nb = mc.batches().batches().size();
       for (int s = 0; s < multi.size(); s++) {
         int set = s;
-        correct[s] = mc.batches().correct(b -> run.nll()[b][set]);
+        rows[s] = mc.batches().rowScores(0, nb, b -> run.nll()[b][set]);
       }
-      r = new AuditJournal.JointPass(correct, run.blockEvaluations());
+      r = new AuditJournal.JointPass(rows, run.blockEvaluations());
       mc.journal().passDone(key, r);
     }
-    double[] ones = new double[mc.baseCorrect().length];
+    double[] ones = new double[mc.base().acc().length];
     Arrays.fill(ones, 1);
-    double base = Arrays.stream(mc.baseCorrect()).average().orElse(Double.NaN);
+    double base = mc.base().meanAcc();
+    double baseNorm = mc.base().meanAccNorm();
     Map<List<Integer>, RemovedSet> out = new LinkedHashMap<>();
     for (Map.Entry<List<Integer>, RemovedSet> e : sets.entrySet()) {
       List<Integer> blocks = e.getKey();
-      double[] correct;
+      McScoring.Scores scores;
       if (blocks.size() == 1) {
-        correct = mc.prunedCorrect()[blocks.get(0)];
+        scores = mc.pruned()[blocks.get(0)];
       } else {
-        correct = r.values()[multi.indexOf(blocks)];
+        scores = mc.batches().scores(r.values()[multi.indexOf(blocks)]);
       }
-      double acc = Arrays.stream(correct).average().orElse(Double.NaN);
-      double[] ci =
-          correct.length >= AuditIntervals.MIN_UNITS
-              ? AuditIntervals.interval(mc.baseCorrect(), correct, ones)
-              : null;
-      out.put(blocks, e.getValue().withMc(acc, acc - base, ci));
+      double acc = scores.meanAcc();
+      double norm = scores.meanAccNorm();
+      boolean ci = ones.length >= AuditIntervals.MIN_UNITS;
+      RemovedSet.AccNorm accNorm =
+          new RemovedSet.AccNorm(
+              norm,
+              norm - baseNorm,
+              ci ? AuditIntervals.interval(mc.base().accNorm(), scores.accNorm(), ones) : null);
+      out.put(
+          blocks,
+          e.getValue()
+              .withMc(
+                  acc,
+                  acc - base,
+                  ci ? AuditIntervals.interval(mc.base().acc(), scores.acc(), ones) : null,
+                  accNorm));
     }
     return out;
   }

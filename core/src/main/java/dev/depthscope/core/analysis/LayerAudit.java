@@ -78,7 +78,7 @@ public final class LayerAudit {
       b += (in.rows().length + (long) opt.batchRows() - 1) / opt.batchRows();
     }
     if (in.mc() != null) {
-      b += (in.mc().rows().length + (long) opt.batchRows() - 1) / opt.batchRows();
+      b += McBatches.count(in.mc(), opt.batchRows());
     }
     return b;
   }
@@ -143,7 +143,7 @@ public final class LayerAudit {
     String bootstrap =
         AuditIntervals.description(
             baseSum == null ? 0 : baseSum.length,
-            sweeps.mcBase() == null ? 0 : sweeps.mcBase().length);
+            sweeps.mcBase() == null ? 0 : sweeps.mcBase().acc().length);
     if (bootstrap != null && opt.sweep().progress() != null) {
       opt.sweep().progress().phase(bootstrap);
     }
@@ -222,7 +222,15 @@ public final class LayerAudit {
         new AuditResult.Sweep(
             done, batchCount * (long) layers * (layers + 1), batchCount, sweeps.spilledBytes()),
         timings,
-        versions());
+        versions(),
+        sweeps.mcBase() == null
+            ? null
+            : McReport.of(
+                sweeps.mcBase(),
+                sweeps.mcPruned(),
+                in.mc().format(),
+                in.mc().maxLength(),
+                in.mc().truncatedQuestions()));
   }
 
   /** The summed NLL of row {@code row} of a batch's flat {@code [B * perRow]} token NLL. */

@@ -27,8 +27,9 @@ final class McBatches {
       order[i] = i;
     }
     Arrays.sort(order, Comparator.comparingInt(i -> items.rows()[i].length));
-    for (int start = 0; start < n; start += batchRows) {
-      int end = Math.min(n, start + batchRows);
+    for (int[] range : ranges(items, order, batchRows)) {
+      int start = range[0];
+      int end = range[1];
       int len = items.rows()[order[end - 1]].length;
       long[][] batch = new long[end - start][len];
       for (int k = start; k < end; k++) {
@@ -40,26 +41,79 @@ final class McBatches {
     }
   }
 
+  /**
+   * Tokens a batch may hold per {@code --batch} row: short question rows are batched by tokens, so
+   * a batch of them is no larger than {@code --batch} text windows of this many tokens.
+   */
+  static final int TOKENS_PER_BATCH_ROW = 512;
+
+  /** The number of batches {@code items} make (for progress totals). */
+  static int count(McItems items, int batchRows) {
+    Integer[] order = new Integer[items.rows().length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, Comparator.comparingInt(i -> items.rows()[i].length));
+    return ranges(items, order, batchRows).size();
+  }
+
+  /**
+   * Consecutive {@code [start, end)} ranges of the rows sorted by length: at least {@code
+   * batchRows} rows each (bar the last), more while the padded batch stays within {@code batchRows
+   * * TOKENS_PER_BATCH_ROW} tokens.
+   */
+  private static List<int[]> ranges(McItems items, Integer[] order, int batchRows) {
+    long budget = (long) batchRows * TOKENS_PER_BATCH_ROW;
+    List<int[]> out = new ArrayList<>();
+    int n = order.length;
+    int start = 0;
+    while (start < n) {
+      int end = start + 1;
+      while (end < n) {
+        long padded = (long) (end + 1 - start) * items.rows()[order[end]].length;
+        if (end - start >= batchRows && padded > budget) {
+          break;
+        }
+        end++;
+      }
+      out.add(new int[] {start, end});
+      start = end;
+    }
+    return out;
+  }
+
   List<long[][]> batches() {
     return batches;
   }
 
   /**
-   * Per question, 1 when the right choice scores strictly highest, else 0, from the next-token NLL
-   * {@code nll.apply(b)} ({@code [B_b * (T_b - 1)]}) of each batch b.
+   * Per question, 1 when the right choice is the first of maximal log-likelihood (lm-eval's {@code
+   * acc}), else 0, from the next-token NLL {@code nll.apply(b)} ({@code [B_b * (T_b - 1)]}) of each
+   * batch b.
    */
   double[] correct(IntFunction<float[]> nll) {
-    return correct(scores(0, batches.size(), nll));
+    return scores(nll).acc();
+  }
+
+  /** lm-eval's per-question scores ({@link McScoring}) from the NLL of each batch. */
+  McScoring.Scores scores(IntFunction<float[]> nll) {
+    return scores(rowScores(0, batches.size(), nll));
   }
 
   /**
-   * The score of every row of batches {@code first .. end} (in batch order: sorted by length), from
-   * the next-token NLL {@code nll.apply(b)} of each batch b of them (b counted from {@code first}).
+   * The first row (in batch order: sorted by length) of batch {@code b}; the row count at the end.
    */
-  double[] scores(int first, int end, IntFunction<float[]> nll) {
-    int from = starts.get(first);
-    int to = end == batches.size() ? order.length : starts.get(end);
-    double[] out = new double[to - from];
+  int start(int b) {
+    return b == batches.size() ? order.length : starts.get(b);
+  }
+
+  /**
+   * The log-likelihood of every row of batches {@code first .. end} (in batch order), from the
+   * next-token NLL {@code nll.apply(b)} of each batch b of them (b counted from {@code first}).
+   */
+  double[] rowScores(int first, int end, IntFunction<float[]> nll) {
+    int from = start(first);
+    double[] out = new double[start(end) - from];
     for (int b = first; b < end; b++) {
       int per = batches.get(b)[0].length - 1;
       float[] x = nll.apply(b - first);
@@ -71,15 +125,12 @@ final class McBatches {
     return out;
   }
 
-  /**
-   * Per question, 1 when the right choice scores strictly highest, from every row's score in batch
-   * order.
-   */
-  double[] correct(double[] sortedScores) {
+  /** lm-eval's per-question scores from every row's log-likelihood in batch order. */
+  McScoring.Scores scores(double[] sortedScores) {
     double[] score = new double[items.rows().length];
     for (int k = 0; k < order.length; k++) {
       score[order[k]] = sortedScores[k];
     }
-    return items.correct(score);
+    return McScoring.of(items, score);
   }
 }
