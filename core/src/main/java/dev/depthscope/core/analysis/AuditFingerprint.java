@@ -57,6 +57,7 @@ public final class AuditFingerprint {
     McItems mc = in.mc();
     if (mc != null) {
       f.put("mc.items", mc.questions().size() + " questions, " + mc.rows().length + " rows");
+      f.put("mc.format", mc.format() + ", max " + mc.maxLength() + " tokens");
       MessageDigest d = sha256();
       for (long[] row : mc.rows()) {
         update(d, row);

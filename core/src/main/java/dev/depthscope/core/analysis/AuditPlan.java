@@ -6,15 +6,15 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * How an audit's sweep work is cut up: the evaluation rows in batches of {@code batchRows} (the NLL
- * rows in order, then the multiple-choice rows sorted by length, as {@link McBatches} makes them),
- * and consecutive batches of one kind grouped into chunks, the unit of work that {@link
- * AuditChunks#run} runs, a resumed audit skips when it is journaled, and a distributed driver can
- * send to a worker. The batches depend only on the inputs and {@code batchRows}; the grouping only
- * on the batch counts: about {@link #TARGET_CHUNKS} chunks, so a chunk is about a tenth of the
- * sweep's work (one batch per chunk when there are fewer batches than that). Since every batch is
- * computed on its own and {@link AuditAssembly} reduces per-batch results in batch order, the
- * grouping never changes a number.
+ * How an audit's sweep work is cut up: the evaluation rows in batches (the NLL rows in order,
+ * {@code batchRows} a batch, then the multiple-choice rows sorted by length, batched by {@link
+ * McBatches} within a token budget of {@code batchRows} windows), and consecutive batches of one
+ * kind grouped into chunks, the unit of work that {@link AuditChunks#run} runs, a resumed audit
+ * skips when it is journaled, and a distributed driver can send to a worker. The batches depend
+ * only on the inputs and {@code batchRows}; the grouping only on the batch counts: about {@link
+ * #TARGET_CHUNKS} chunks, so a chunk is about a tenth of the sweep's work (one batch per chunk when
+ * there are fewer batches than that). Since every batch is computed on its own and {@link
+ * AuditAssembly} reduces per-batch results in batch order, the grouping never changes a number.
  *
  * <p>In streaming mode every chunk reads every block's weights once (the sweep is block-major
  * inside a chunk), so chunking costs up to {@link #TARGET_CHUNKS} weight passes instead of one.
