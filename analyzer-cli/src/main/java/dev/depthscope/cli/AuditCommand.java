@@ -1,6 +1,7 @@
 package dev.depthscope.cli;
 
 import ai.djl.Device;
+import dev.depthscope.core.analysis.AuditEngine;
 import dev.depthscope.core.analysis.AuditJson;
 import dev.depthscope.core.analysis.AuditResult;
 import dev.depthscope.core.analysis.LayerAudit;
@@ -58,7 +59,9 @@ import picocli.CommandLine.Option;
       "  depthscope audit Qwen/Qwen3-0.6B --text my-eval.txt --figures svg",
       "  depthscope audit testdata/fixtures/llama-tiny-sharded-fp32 \\",
       "      --token-ids testdata/fixtures/llama-tiny-sharded-fp32/reference/activations.safetensors \\",
-      "      --search all --remove-up-to 4"
+      "      --search all --remove-up-to 4",
+      "  ./depthscope-spark audit testdata/trained/llama-24L-brown-pre \\",
+      "      --text testdata/data/brown-eval.txt --spark 'local[2]' --spark-partitions 4"
     })
 final class AuditCommand implements Callable<Integer> {
   @Mixin ModelArgument model;
@@ -202,6 +205,8 @@ final class AuditCommand implements Callable<Integer> {
 
   @Mixin DeviceOption device;
 
+  @Mixin SparkOption spark;
+
   @Option(
       names = "--no-report",
       description = "Write only audit.json (no report.html, layers.csv or chart files).")
@@ -241,6 +246,7 @@ final class AuditCommand implements Callable<Integer> {
       requireReadable(input);
     }
     Device d = device.require();
+    AuditEngine engine = spark.require();
     ModelLocator.Located located = model.locate();
     Path dir = located.dir();
     PrintWriter err = output.err();
@@ -288,7 +294,10 @@ final class AuditCommand implements Callable<Integer> {
                 batch,
                 new PruningSweep.Settings(budget, spill, listener),
                 searchOptions(lm.config().numLayers()));
-        result = LayerAudit.run(lm, dir, located.name(), inputs, options);
+        result =
+            engine == null
+                ? LayerAudit.run(lm, dir, located.name(), inputs, options)
+                : spark.run(engine, lm, dir, located.name(), inputs, options);
       }
       result.timings().put("load_seconds", loadSeconds);
       result.timings().put("eval_data_seconds", dataSeconds);

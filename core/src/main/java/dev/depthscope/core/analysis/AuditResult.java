@@ -18,6 +18,7 @@ import java.util.Map;
  * @param sweep cost of the pruning sweep
  * @param timings wall-clock seconds per phase
  * @param versions software versions
+ * @param engine where the sweeps ran when not in this process alone (e.g. Spark), null otherwise
  */
 public record AuditResult(
     String schema,
@@ -29,7 +30,50 @@ public record AuditResult(
     RemovalSearchResult removalSearch,
     Sweep sweep,
     Map<String, Double> timings,
-    Map<String, String> versions) {
+    Map<String, String> versions,
+    Engine engine) {
+
+  /** An audit run in this process alone (no {@link Engine}). */
+  public AuditResult(
+      String schema,
+      ModelInfo model,
+      EvalInfo eval,
+      Metrics metrics,
+      Uncertainty uncertainty,
+      AuditSummary summary,
+      RemovalSearchResult removalSearch,
+      Sweep sweep,
+      Map<String, Double> timings,
+      Map<String, String> versions) {
+    this(
+        schema,
+        model,
+        eval,
+        metrics,
+        uncertainty,
+        summary,
+        removalSearch,
+        sweep,
+        timings,
+        versions,
+        null);
+  }
+
+  /** The same result, recording that its sweeps ran on {@code engine}. */
+  public AuditResult withEngine(Engine engine) {
+    return new AuditResult(
+        schema,
+        model,
+        eval,
+        metrics,
+        uncertainty,
+        summary,
+        removalSearch,
+        sweep,
+        timings,
+        versions,
+        engine);
+  }
 
   /** An audit without a removal search. */
   public AuditResult(
@@ -139,4 +183,14 @@ public record AuditResult(
    */
   public record Sweep(
       long blockEvaluations, long naiveBlockEvaluations, int batches, long spilledBytes) {}
+
+  /**
+   * Where the audit's sweeps ran when they were spread over workers.
+   *
+   * @param name the engine, e.g. {@code spark}
+   * @param master where it ran, e.g. {@code local[2]} or {@code spark://host:7077}
+   * @param partitions how many parts the evaluation batches were split into
+   * @param executors the distinct executors (host and id) that ran them, in order of first use
+   */
+  public record Engine(String name, String master, int partitions, List<String> executors) {}
 }
