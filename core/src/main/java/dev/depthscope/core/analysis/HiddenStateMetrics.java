@@ -1,5 +1,9 @@
 package dev.depthscope.core.analysis;
 
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Accumulates the hidden-state metrics of REFERENCE.md over batches, in float64 from the float32
  * hidden states: per-layer variance over the hidden dimension, angular distance and block influence
@@ -7,17 +11,15 @@ package dev.depthscope.core.analysis;
  * angular distance matrix (averaged over sequences).
  *
  * <p>Feed it {@link #observe} for l = 0..L of each batch, in increasing order per batch (batches
- * may interleave). Not thread-safe.
+ * may interleave). Each batch keeps its own partial sums ({@link Partial}); {@link #values} adds
+ * them up in batch order. So the metrics of a set of batches are the same to the bit however the
+ * batches were grouped into sweeps (a resumed audit, chunks run on other machines), as long as the
+ * partials are reduced in batch order ({@link #reduce}). Not thread-safe.
  */
 public final class HiddenStateMetrics implements PruningSweep.HiddenStateObserver {
   private final int layers;
   private final int hidden;
-  private final double[] varianceSum;
-  private final double[] angularSum;
-  private final double[] influenceSum;
-  private final double[][] matrixSum;
-  private long positions;
-  private long sequences;
+  private final Partial[] partials;
 
   // Per batch: its shape, the previous layer's state and the last-position vectors so far.
   private final int[] rows;
@@ -32,10 +34,7 @@ public final class HiddenStateMetrics implements PruningSweep.HiddenStateObserve
   public HiddenStateMetrics(int layers, int hidden, int[] rows, int[] seqLens) {
     this.layers = layers;
     this.hidden = hidden;
-    this.varianceSum = new double[layers + 1];
-    this.angularSum = new double[layers];
-    this.influenceSum = new double[layers];
-    this.matrixSum = new double[layers + 1][layers + 1];
+    this.partials = new Partial[rows.length];
     this.rows = rows.clone();
     this.seqLens = seqLens.clone();
     this.previous = new float[rows.length][];
@@ -50,7 +49,16 @@ public final class HiddenStateMetrics implements PruningSweep.HiddenStateObserve
     int n = batch * seqLen;
     if (layer == 0) {
       lastTokens[b] = new double[layers + 1][batch][];
+      partials[b] =
+          new Partial(
+              new double[layers + 1],
+              new double[layers],
+              new double[layers],
+              new double[layers + 1][layers + 1],
+              0,
+              0);
     }
+    Partial part = partials[b];
     if (h.length != n * d) {
       throw new IllegalStateException(
           "hidden state has " + h.length + " values, expected " + n * d);
@@ -70,7 +78,7 @@ public final class HiddenStateMetrics implements PruningSweep.HiddenStateObserve
       }
       var += ss / d;
     }
-    varianceSum[layer] += var;
+    part.variance()[layer] = var;
     if (layer > 0) {
       double ang = 0;
       double infl = 0;
@@ -79,8 +87,8 @@ public final class HiddenStateMetrics implements PruningSweep.HiddenStateObserve
         ang += Math.acos(c) / Math.PI;
         infl += 1 - c;
       }
-      angularSum[layer - 1] += ang;
-      influenceSum[layer - 1] += infl;
+      part.angular()[layer - 1] = ang;
+      part.influence()[layer - 1] = infl;
     }
     for (int r = 0; r < batch; r++) {
       int o = (r * seqLen + seqLen - 1) * d;
@@ -90,13 +98,13 @@ public final class HiddenStateMetrics implements PruningSweep.HiddenStateObserve
       }
       lastTokens[b][layer][r] = v;
       for (int a = 0; a < layer; a++) {
-        matrixSum[a][layer - a] += Math.acos(cosine(lastTokens[b][a][r], v)) / Math.PI;
+        part.matrix()[a][layer - a] += Math.acos(cosine(lastTokens[b][a][r], v)) / Math.PI;
       }
     }
     previous[b] = h;
     if (layer == layers) {
-      positions += n;
-      sequences += batch;
+      partials[b] =
+          new Partial(part.variance(), part.angular(), part.influence(), part.matrix(), n, batch);
       previous[b] = null;
       lastTokens[b] = null;
     }
@@ -137,8 +145,49 @@ public final class HiddenStateMetrics implements PruningSweep.HiddenStateObserve
     return Math.max(-1, Math.min(1, c));
   }
 
-  /** The finished metrics. */
+  /** The finished metrics: {@link #reduce} of {@link #partials}. */
   public Values values() {
+    return reduce(layers, partials());
+  }
+
+  /** The partial sums of every batch observed through layer L, in batch order. */
+  public List<Partial> partials() {
+    List<Partial> out = new ArrayList<>();
+    for (Partial p : partials) {
+      if (p != null && p.positions() > 0) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The metrics of a model of {@code layers} blocks from the partial sums of its batches, added in
+   * the order given (give them in batch order for results independent of how batches were run).
+   */
+  public static Values reduce(int layers, List<Partial> parts) {
+    double[] varianceSum = new double[layers + 1];
+    double[] angularSum = new double[layers];
+    double[] influenceSum = new double[layers];
+    double[][] matrixSum = new double[layers + 1][layers + 1];
+    long positions = 0;
+    long sequences = 0;
+    for (Partial p : parts) {
+      for (int l = 0; l <= layers; l++) {
+        varianceSum[l] += p.variance()[l];
+      }
+      for (int l = 0; l < layers; l++) {
+        angularSum[l] += p.angular()[l];
+        influenceSum[l] += p.influence()[l];
+      }
+      for (int a = 0; a <= layers; a++) {
+        for (int n = 1; n <= layers - a; n++) {
+          matrixSum[a][n] += p.matrix()[a][n];
+        }
+      }
+      positions += p.positions();
+      sequences += p.sequences();
+    }
     if (positions == 0) {
       throw new IllegalStateException("no complete batch observed");
     }
@@ -159,6 +208,29 @@ public final class HiddenStateMetrics implements PruningSweep.HiddenStateObserve
       }
     }
     return new Values(variance, angular, influence, matrix, positions, sequences);
+  }
+
+  /**
+   * One batch's sums over its positions (variance, angular distance and block influence per layer)
+   * and its sequences (the last-position matrix), before dividing by the counts.
+   *
+   * @param variance {@code [L+1]} summed per-position variance over the hidden dimension
+   * @param angular {@code [L]} summed angular distance between h_l and h_{l+1}
+   * @param influence {@code [L]} summed 1 - cosine between h_l and h_{l+1}
+   * @param matrix {@code [L+1][L+1]} summed last-position angular distance between h_a and h_{a+n}
+   *     at {@code [a][n]} (zero where undefined)
+   * @param positions positions summed over (0 until the batch reached layer L)
+   * @param sequences sequences summed over
+   */
+  public record Partial(
+      double[] variance,
+      double[] angular,
+      double[] influence,
+      double[][] matrix,
+      long positions,
+      long sequences)
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
   }
 
   /**

@@ -21,6 +21,7 @@ final class JointMeasurement {
   private final double baselineNll;
   private final double[] singleDeltas;
   private final PruningSweep.Settings settings;
+  private final AuditJournal journal;
   private final Map<List<Integer>, double[]> rowSums = new HashMap<>();
   private long evaluations;
 
@@ -31,6 +32,7 @@ final class JointMeasurement {
    * @param tokens per sequence, the predicted tokens
    * @param singleDeltas {@code pruning_delta_nll}
    * @param settings memory budget, spill directory and progress of each joint pass
+   * @param journal where each pass is recorded, and found again by a resumed audit
    */
   JointMeasurement(
       CausalLm lm,
@@ -40,7 +42,8 @@ final class JointMeasurement {
       double[] tokens,
       double baselineNll,
       double[] singleDeltas,
-      PruningSweep.Settings settings) {
+      PruningSweep.Settings settings,
+      AuditJournal journal) {
     this.lm = lm;
     this.batches = batches;
     this.baseRowSums = baseRowSums;
@@ -48,6 +51,7 @@ final class JointMeasurement {
     this.baselineNll = baselineNll;
     this.singleDeltas = singleDeltas;
     this.settings = settings;
+    this.journal = journal;
     for (int l = 0; l < prunedRowSums.length; l++) {
       rowSums.put(List.of(l), prunedRowSums[l]);
     }
@@ -72,23 +76,15 @@ final class JointMeasurement {
       }
     }
     if (!missing.isEmpty()) {
-      PruningSweep.ProgressListener p = settings.progress();
-      long before = evaluations;
-      PruningSweep.Settings pass =
-          settings.withProgress(
-              p == null ? null : (d, t) -> p.blockEvaluated(before + d, before + t));
-      JointRemoval.Result r = JointRemoval.run(lm, batches, arrays(missing), pass);
-      evaluations += r.blockEvaluations();
+      String key = "nll " + missing;
+      AuditJournal.JointPass done = journal.pass(key);
+      if (done == null) {
+        done = pass(missing);
+        journal.passDone(key, done);
+      }
+      evaluations += done.blockEvaluations();
       for (int s = 0; s < missing.size(); s++) {
-        double[] sums = new double[baseRowSums.length];
-        int row = 0;
-        for (int b = 0; b < batches.size(); b++) {
-          int per = batches.get(b)[0].length - 1;
-          for (int i = 0; i < batches.get(b).length; i++, row++) {
-            sums[row] = LayerAudit.rowSum(r.nll()[b][s], i, per);
-          }
-        }
-        rowSums.put(missing.get(s), sums);
+        rowSums.put(missing.get(s), done.values()[s]);
       }
     }
     List<RemovedSet> out = new ArrayList<>();
@@ -96,6 +92,28 @@ final class JointMeasurement {
       out.add(summarise(s, rowSums.get(s)));
     }
     return out;
+  }
+
+  private AuditJournal.JointPass pass(List<List<Integer>> missing) {
+    PruningSweep.ProgressListener p = settings.progress();
+    long before = evaluations;
+    PruningSweep.Settings pass =
+        settings.withProgress(
+            p == null ? null : (d, t) -> p.blockEvaluated(before + d, before + t));
+    JointRemoval.Result r = JointRemoval.run(lm, batches, arrays(missing), pass);
+    double[][] values = new double[missing.size()][];
+    for (int s = 0; s < missing.size(); s++) {
+      double[] sums = new double[baseRowSums.length];
+      int row = 0;
+      for (int b = 0; b < batches.size(); b++) {
+        int per = batches.get(b)[0].length - 1;
+        for (int i = 0; i < batches.get(b).length; i++, row++) {
+          sums[row] = LayerAudit.rowSum(r.nll()[b][s], i, per);
+        }
+      }
+      values[s] = sums;
+    }
+    return new AuditJournal.JointPass(values, r.blockEvaluations());
   }
 
   private RemovedSet summarise(List<Integer> blocks, double[] sums) {

@@ -29,7 +29,8 @@ final class JointPhase {
       double[] baseCorrect,
       double[][] prunedCorrect,
       PruningSweep.Settings sweep,
-      long done) {}
+      long done,
+      AuditJournal journal) {}
 
   static Outcome run(
       JointMeasurement joint,
@@ -84,14 +85,20 @@ final class JointPhase {
   private static Map<List<Integer>, RemovedSet> withMc(Mc mc, Map<List<Integer>, RemovedSet> sets) {
     List<List<Integer>> multi = sets.keySet().stream().filter(s -> s.size() > 1).toList();
     List<int[]> arrays = multi.stream().map(s -> s.stream().mapToInt(i -> i).toArray()).toList();
-    JointRemoval.Result r =
-        multi.isEmpty()
-            ? null
-            : JointRemoval.run(
-                mc.lm(),
-                mc.batches().batches(),
-                arrays,
-                settings(mc.sweep(), mc.done(), "joint MC"));
+    String key = "mc " + multi;
+    AuditJournal.JointPass r = multi.isEmpty() ? null : mc.journal().pass(key);
+    if (!multi.isEmpty() && r == null) {
+      JointRemoval.Result run =
+          JointRemoval.run(
+              mc.lm(), mc.batches().batches(), arrays, settings(mc.sweep(), mc.done(), "joint MC"));
+      double[][] correct = new double[multi.size()][];
+      for (int s = 0; s < multi.size(); s++) {
+        int set = s;
+        correct[s] = mc.batches().correct(b -> run.nll()[b][set]);
+      }
+      r = new AuditJournal.JointPass(correct, run.blockEvaluations());
+      mc.journal().passDone(key, r);
+    }
     double[] ones = new double[mc.baseCorrect().length];
     Arrays.fill(ones, 1);
     double base = Arrays.stream(mc.baseCorrect()).average().orElse(Double.NaN);
@@ -102,8 +109,7 @@ final class JointPhase {
       if (blocks.size() == 1) {
         correct = mc.prunedCorrect()[blocks.get(0)];
       } else {
-        int s = multi.indexOf(blocks);
-        correct = mc.batches().correct(b -> r.nll()[b][s]);
+        correct = r.values()[multi.indexOf(blocks)];
       }
       double acc = Arrays.stream(correct).average().orElse(Double.NaN);
       double[] ci =

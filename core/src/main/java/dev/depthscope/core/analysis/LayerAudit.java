@@ -26,7 +26,9 @@ public final class LayerAudit {
    * @param rows rows of equal length for NLL and hidden-state metrics (null for MC only)
    * @param mc multiple-choice items (null for none)
    */
-  public record Inputs(String source, long[][] rows, McItems mc) {
+  public record Inputs(String source, long[][] rows, McItems mc) implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     public Inputs {
       if (rows == null && mc == null) {
         throw new IllegalArgumentException("nothing to audit on: give text, token ids or MC");
@@ -94,91 +96,64 @@ public final class LayerAudit {
    */
   public static AuditResult run(
       CausalLm lm, Path modelDir, String modelName, Inputs in, Options opt) {
+    return run(lm, modelDir, modelName, in, opt, AuditJournal.NONE);
+  }
+
+  /**
+   * As {@link #run(CausalLm, Path, String, Inputs, Options)}, recording each finished chunk of the
+   * sweep ({@link AuditPlan}) and each joint pass in {@code journal}, and taking from it what it
+   * already holds: the result is the same to the bit as a run without a journal.
+   */
+  public static AuditResult run(
+      CausalLm lm, Path modelDir, String modelName, Inputs in, Options opt, AuditJournal journal) {
     int layers = lm.config().numLayers();
     long total = plannedBlockEvaluations(lm, in, opt);
     long states = plannedStatesScored(lm, in, opt);
-    long done = 0;
-    int batchCount = 0;
     Map<String, Double> timings = new LinkedHashMap<>();
-
-    HiddenStateMetrics.Values hidden = null;
-    double[] baseSum = null;
-    double[][] prunedSum = null;
-    double[] tokens = null;
-    long spilled = 0;
-    long[][] expertLoad = null;
-    List<long[][]> batches = new ArrayList<>();
     long t0 = System.nanoTime();
-    if (in.rows() != null) {
-      long[][] rows = in.rows();
-      int n = rows.length;
-      int seqLen = rows[0].length;
-      for (int start = 0; start < n; start += opt.batchRows()) {
-        batches.add(Arrays.copyOfRange(rows, start, Math.min(n, start + opt.batchRows())));
+    AuditPlan plan = AuditPlan.of(layers, in, opt.batchRows());
+    List<ChunkResult> results = new ArrayList<>();
+    long batchesBefore = 0;
+    for (AuditPlan.Chunk c : plan.chunks()) {
+      ChunkResult r = journal.chunk(c.index());
+      if (r == null) {
+        PruningSweep.Settings s =
+            offset(
+                opt.sweep(),
+                plan.blockEvaluationsBefore(c),
+                total,
+                batchesBefore * (layers + 1L),
+                states);
+        r = AuditChunks.run(lm, plan, c.index(), s);
+        journal.chunkDone(r);
       }
-      int[] shapeRows = batches.stream().mapToInt(x -> x.length).toArray();
-      int[] shapeLens = batches.stream().mapToInt(x -> seqLen).toArray();
-      HiddenStateMetrics metrics =
-          new HiddenStateMetrics(layers, lm.config().hiddenSize(), shapeRows, shapeLens);
-      PruningSweep.Result r =
-          PruningSweep.run(lm, batches, metrics, offset(opt.sweep(), done, total, 0, states));
-      done += r.blockEvaluations();
-      batchCount += batches.size();
-      spilled = Math.max(spilled, r.spilledBytes());
-      expertLoad = r.expertLoad();
-      baseSum = new double[n];
-      prunedSum = new double[layers][n];
-      tokens = new double[n];
-      int row = 0;
-      for (int b = 0; b < batches.size(); b++) {
-        for (int i = 0; i < batches.get(b).length; i++, row++) {
-          tokens[row] = seqLen - 1;
-          baseSum[row] = rowSum(r.baseline()[b], i, seqLen - 1);
-          for (int l = 0; l < layers; l++) {
-            prunedSum[l][row] = rowSum(r.pruned()[b][l], i, seqLen - 1);
-          }
-        }
-      }
-      hidden = metrics.values();
+      results.add(r);
+      batchesBefore += c.batches();
     }
-    timings.put("nll_sweep_seconds", (System.nanoTime() - t0) / 1e9);
-
-    McOutcome mc = null;
+    AuditAssembly.Sweeps sweeps = AuditAssembly.of(plan, results);
+    long done = sweeps.blockEvaluations();
+    double[] baseSum = sweeps.baseSum();
+    timings.put("nll_sweep_seconds", sweeps.nllSeconds());
     if (in.mc() != null) {
-      long t1 = System.nanoTime();
-      long scored = batchCount * (layers + 1L);
-      mc = runMc(lm, in.mc(), opt, offset(opt.sweep(), done, total, scored, states));
-      done += mc.evaluations;
-      batchCount += mc.batches;
-      spilled = Math.max(spilled, mc.spilled);
-      if (expertLoad == null) {
-        expertLoad = mc.expertLoad;
-      }
-      timings.put("mc_sweep_seconds", (System.nanoTime() - t1) / 1e9);
+      timings.put("mc_sweep_seconds", sweeps.mcSeconds());
     }
 
-    AuditResult.Metrics metrics =
-        metrics(hidden, baseSum, prunedSum, tokens, mc, layers, expertLoad);
+    AuditResult.Metrics metrics = sweeps.metrics();
     long t2 = System.nanoTime();
     String bootstrap =
         AuditIntervals.description(
-            baseSum == null ? 0 : baseSum.length, mc == null ? 0 : mc.baseCorrect.length);
+            baseSum == null ? 0 : baseSum.length,
+            sweeps.mcBase() == null ? 0 : sweeps.mcBase().length);
     if (bootstrap != null && opt.sweep().progress() != null) {
       opt.sweep().progress().phase(bootstrap);
     }
-    AuditResult.Uncertainty uncertainty =
-        AuditIntervals.of(
-            baseSum,
-            prunedSum,
-            tokens,
-            mc == null ? null : mc.baseCorrect,
-            mc == null ? null : mc.prunedCorrect);
+    AuditResult.Uncertainty uncertainty = sweeps.uncertainty();
     timings.put("bootstrap_seconds", (System.nanoTime() - t2) / 1e9);
     AuditSummary summary =
-        hidden == null
+        sweeps.hidden() == null
             ? null
             : AuditSummary.of(
-                hidden.variance(),
+                sweeps.hidden().variance(),
                 metrics.pruningDeltaNll(),
                 metrics.baselineNll(),
                 opt.threshold());
@@ -192,21 +167,28 @@ public final class LayerAudit {
           JointPhase.run(
               new JointMeasurement(
                   lm,
-                  batches,
+                  plan.nllBatches(),
                   baseSum,
-                  prunedSum,
-                  tokens,
+                  sweeps.prunedSum(),
+                  sweeps.tokens(),
                   metrics.baselineNll(),
                   metrics.pruningDeltaNll(),
                   JointPhase.settings(
-                      opt.sweep(), done, opt.search() == null ? "joint cut" : "search")),
+                      opt.sweep(), done, opt.search() == null ? "joint cut" : "search"),
+                  journal),
               metrics,
               summary,
               opt.search(),
-              mc == null
+              in.mc() == null
                   ? null
                   : new JointPhase.Mc(
-                      lm, mc.mcBatches(), mc.baseCorrect(), mc.prunedCorrect(), opt.sweep(), done));
+                      lm,
+                      plan.mcBatches(),
+                      sweeps.mcBase(),
+                      sweeps.mcPruned(),
+                      opt.sweep(),
+                      done,
+                      journal));
       summary = joint.summary();
       search = joint.search();
       timings.put("joint_removal_seconds", (System.nanoTime() - t3) / 1e9);
@@ -214,6 +196,7 @@ public final class LayerAudit {
     timings.put("total_seconds", (System.nanoTime() - t0) / 1e9);
 
     var c = lm.config();
+    int batchCount = sweeps.batches();
     return new AuditResult(
         AuditResult.SCHEMA,
         new AuditResult.ModelInfo(
@@ -229,13 +212,14 @@ public final class LayerAudit {
             in.source(),
             in.rows() == null ? 0 : in.rows().length,
             in.rows() == null ? 0 : in.rows()[0].length,
-            tokens == null ? 0 : (long) Arrays.stream(tokens).sum(),
+            sweeps.tokens() == null ? 0 : (long) Arrays.stream(sweeps.tokens()).sum(),
             in.mc() == null ? 0 : in.mc().questions().size()),
         metrics,
         uncertainty,
         summary,
         search,
-        new AuditResult.Sweep(done, batchCount * (long) layers * (layers + 1), batchCount, spilled),
+        new AuditResult.Sweep(
+            done, batchCount * (long) layers * (layers + 1), batchCount, sweeps.spilledBytes()),
         timings,
         versions());
   }
@@ -247,96 +231,6 @@ public final class LayerAudit {
       s += nll[row * perRow + t];
     }
     return s;
-  }
-
-  private static AuditResult.Metrics metrics(
-      HiddenStateMetrics.Values hidden,
-      double[] baseSum,
-      double[][] prunedSum,
-      double[] tokens,
-      McOutcome mc,
-      int layers,
-      long[][] expertLoad) {
-    Double baseline = null;
-    double[] pruned = null;
-    double[] delta = null;
-    double[] prunedPpl = null;
-    double[] relative = null;
-    if (baseSum != null) {
-      double count = Arrays.stream(tokens).sum();
-      baseline = Arrays.stream(baseSum).sum() / count;
-      pruned = new double[layers];
-      delta = new double[layers];
-      prunedPpl = new double[layers];
-      relative = new double[layers];
-      for (int l = 0; l < layers; l++) {
-        pruned[l] = Arrays.stream(prunedSum[l]).sum() / count;
-        delta[l] = pruned[l] - baseline;
-        prunedPpl[l] = Math.exp(pruned[l]);
-        relative[l] = delta[l] / baseline;
-      }
-    }
-    Double mcAcc = null;
-    double[] mcPruned = null;
-    double[] mcDelta = null;
-    if (mc != null) {
-      mcAcc = mean(mc.baseCorrect);
-      mcPruned = new double[layers];
-      mcDelta = new double[layers];
-      for (int l = 0; l < layers; l++) {
-        mcPruned[l] = mean(mc.prunedCorrect[l]);
-        mcDelta[l] = mcPruned[l] - mcAcc;
-      }
-    }
-    return new AuditResult.Metrics(
-        hidden == null ? null : hidden.variance(),
-        hidden == null ? null : hidden.angularDistance(),
-        hidden == null ? null : hidden.blockInfluence(),
-        hidden == null ? null : hidden.lastTokenAngularMatrix(),
-        baseline,
-        pruned,
-        delta,
-        baseline == null ? null : Math.exp(baseline),
-        prunedPpl,
-        relative,
-        mcAcc,
-        mcPruned,
-        mcDelta,
-        expertLoad);
-  }
-
-  private static double mean(double[] x) {
-    return Arrays.stream(x).average().orElse(Double.NaN);
-  }
-
-  /** Multiple-choice correctness per question, baseline and per removed block. */
-  private record McOutcome(
-      double[] baseCorrect,
-      double[][] prunedCorrect,
-      long evaluations,
-      int batches,
-      long spilled,
-      long[][] expertLoad,
-      McBatches mcBatches) {}
-
-  private static McOutcome runMc(
-      CausalLm lm, McItems items, Options opt, PruningSweep.Settings sweep) {
-    int layers = lm.config().numLayers();
-    McBatches batches = new McBatches(items, opt.batchRows());
-    PruningSweep.Result r = PruningSweep.run(lm, batches.batches(), null, sweep);
-    double[][] prunedCorrect = new double[layers][];
-    for (int l = 0; l < layers; l++) {
-      int removed = l;
-      prunedCorrect[l] = batches.correct(b -> r.pruned()[b][removed]);
-    }
-    return new McOutcome(
-        batches.correct(b -> r.baseline()[b]),
-        prunedCorrect,
-        r.blockEvaluations(),
-        batches.batches().size(),
-        r.spilledBytes(),
-        r.expertLoad(),
-        batches);
   }
 
   /**

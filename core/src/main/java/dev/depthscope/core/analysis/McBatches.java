@@ -49,14 +49,36 @@ final class McBatches {
    * {@code nll.apply(b)} ({@code [B_b * (T_b - 1)]}) of each batch b.
    */
   double[] correct(IntFunction<float[]> nll) {
-    double[] score = new double[items.rows().length];
-    for (int b = 0; b < batches.size(); b++) {
+    return correct(scores(0, batches.size(), nll));
+  }
+
+  /**
+   * The score of every row of batches {@code first .. end} (in batch order: sorted by length), from
+   * the next-token NLL {@code nll.apply(b)} of each batch b of them (b counted from {@code first}).
+   */
+  double[] scores(int first, int end, IntFunction<float[]> nll) {
+    int from = starts.get(first);
+    int to = end == batches.size() ? order.length : starts.get(end);
+    double[] out = new double[to - from];
+    for (int b = first; b < end; b++) {
       int per = batches.get(b)[0].length - 1;
-      float[] x = nll.apply(b);
+      float[] x = nll.apply(b - first);
       for (int row = 0; row < batches.get(b).length; row++) {
-        int item = order[starts.get(b) + row];
-        score[item] = items.score(item, Arrays.copyOfRange(x, row * per, (row + 1) * per));
+        int k = starts.get(b) + row;
+        out[k - from] = items.score(order[k], Arrays.copyOfRange(x, row * per, (row + 1) * per));
       }
+    }
+    return out;
+  }
+
+  /**
+   * Per question, 1 when the right choice scores strictly highest, from every row's score in batch
+   * order.
+   */
+  double[] correct(double[] sortedScores) {
+    double[] score = new double[items.rows().length];
+    for (int k = 0; k < order.length; k++) {
+      score[order[k]] = sortedScores[k];
     }
     return items.correct(score);
   }

@@ -124,6 +124,21 @@ public final class PruningSweep {
    */
   public static Result run(
       CausalLm lm, List<long[][]> batches, HiddenStateObserver observer, Settings settings) {
+    return run(lm, batches, observer, settings, 0, batches.size());
+  }
+
+  /**
+   * As {@link #run(CausalLm, List, HiddenStateObserver, Settings)} for {@code batches}, which are
+   * batches {@code first ..} of {@code of} of a larger run (an audit chunk): errors name the
+   * batch's number in the whole run.
+   */
+  public static Result run(
+      CausalLm lm,
+      List<long[][]> batches,
+      HiddenStateObserver observer,
+      Settings settings,
+      int first,
+      int of) {
     int layers = lm.config().numLayers();
     int nb = batches.size();
     long total = nb * cost(layers);
@@ -160,7 +175,7 @@ public final class PruningSweep {
               try {
                 next = lm.block(j, variants[b][l].load(step), att);
               } catch (NonFiniteException e) {
-                throw e.on(where(b, nb) + " with block " + l + " removed");
+                throw e.on(where(first + b, of) + " with block " + l + " removed");
               }
               variants[b][l].store(next);
             }
@@ -172,7 +187,7 @@ public final class PruningSweep {
             try {
               next = lm.block(j, h, att, load);
             } catch (NonFiniteException e) {
-              throw e.on(where(b, nb));
+              throw e.on(where(first + b, of));
             }
             // The variant without block j keeps h_j as its state.
             variants[b][j] = store.newSlot();
@@ -193,7 +208,7 @@ public final class PruningSweep {
         slots.add(base[b]);
         slots.addAll(Arrays.asList(variants[b]));
         long before = scored;
-        String batch = where(b, nb);
+        String batch = where(first + b, of);
         float[][] nll =
             StackedHead.tokenNll(
                 lm,

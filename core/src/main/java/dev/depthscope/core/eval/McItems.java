@@ -21,7 +21,9 @@ public record McItems(
     long[][] rows,
     int[] question,
     int[] choice,
-    int[] continuationStart) {
+    int[] continuationStart)
+    implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
 
   /** Tokenizes every (question, choice) pair. */
   public static McItems of(List<McQuestion> questions, TextTokenizer tokenizer) {

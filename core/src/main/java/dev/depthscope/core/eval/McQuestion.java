@@ -9,7 +9,8 @@ import java.util.List;
  * @param choices the candidate answers
  * @param answer index of the right choice
  */
-public record McQuestion(String question, List<String> choices, int answer) {
+public record McQuestion(String question, List<String> choices, int answer)
+    implements java.io.Serializable {
   public McQuestion {
     choices = List.copyOf(choices);
     if (choices.size() < 2) {
