@@ -37,11 +37,17 @@ final class ClusterJob {
 
   /**
    * Runs {@code work} on units {@code 0..units-1} in {@code partitions} tasks (at most one per
-   * unit). A model path an executor cannot read fails with an {@link IllegalArgumentException}
-   * naming its host and the path.
+   * unit), each on a contiguous range. {@code done} hears of each finished task's range (on the
+   * driver; a retried task is heard of once). A model path an executor cannot read fails with an
+   * {@link IllegalArgumentException} naming its host and the path.
    */
   static <T extends Serializable> Outcome<T> run(
-      JavaSparkContext sc, Path modelDir, int units, int partitions, UnitWork<T> work) {
+      JavaSparkContext sc,
+      Path modelDir,
+      int units,
+      int partitions,
+      RangeWork<T> work,
+      RangeListener done) {
     int parts = Math.max(1, Math.min(partitions, units));
     List<int[]> ranges = new ArrayList<>();
     for (int p = 0; p < parts; p++) {
@@ -51,6 +57,8 @@ final class ClusterJob {
     String dir = modelDir.toString();
     int failOnce = FailureHook.partition(sc.getConf());
     List<TaskOutput<T>> outputs;
+    TaskProgress listener = new TaskProgress(ranges, done);
+    sc.sc().addSparkListener(listener);
     try {
       outputs =
           sc.parallelize(ranges, parts).map(range -> task(dir, range, failOnce, work)).collect();
@@ -59,6 +67,8 @@ final class ClusterJob {
         throw e;
       }
       throw driverError((SparkException) e);
+    } finally {
+      sc.sc().removeSparkListener(listener);
     }
     List<T> results = new ArrayList<>();
     Set<String> executors = new LinkedHashSet<>();
@@ -69,15 +79,23 @@ final class ClusterJob {
     return new Outcome<>(results, List.copyOf(executors), parts);
   }
 
+  /** Hears of each finished range {@code first .. end} of units. */
+  @FunctionalInterface
+  interface RangeListener {
+    /** Units {@code first .. end} are done. */
+    void done(int first, int end);
+
+    /** A listener that ignores everything. */
+    RangeListener NONE = (first, end) -> {};
+  }
+
   private static <T extends Serializable> TaskOutput<T> task(
-      String dir, int[] range, int failOnce, UnitWork<T> work) {
+      String dir, int[] range, int failOnce, RangeWork<T> work) {
     FailureHook.check(failOnce);
     ExecutorThreads.sizeToTask();
-    ArrayList<T> out = new ArrayList<>();
+    ArrayList<T> out;
     try (CausalLm lm = ExecutorModel.open(Path.of(dir))) {
-      for (int u = range[0]; u < range[1]; u++) {
-        out.add(work.run(lm, u));
-      }
+      out = new ArrayList<>(work.run(lm, range[0], range[1]));
     }
     return new TaskOutput<>(Executors.name(), out);
   }

@@ -36,6 +36,14 @@ class ClusterJobTest {
     return r.baseline()[0];
   }
 
+  private static List<float[]> baselines(CausalLm lm, long[][] rows, int first, int end) {
+    List<float[]> out = new ArrayList<>();
+    for (int u = first; u < end; u++) {
+      out.add(baseline(lm, rows, u));
+    }
+    return out;
+  }
+
   private static long[][] rows() throws Exception {
     return TokenIdsFile.read(MODEL.resolve("reference/activations.safetensors"));
   }
@@ -51,7 +59,13 @@ class ClusterJobTest {
     }
     try (JavaSparkContext sc = SparkContexts.start("local[2]", Map.of())) {
       ClusterJob.Outcome<float[]> out =
-          ClusterJob.run(sc, MODEL, rows.length, 2, (lm, u) -> baseline(lm, rows, u));
+          ClusterJob.run(
+              sc,
+              MODEL,
+              rows.length,
+              2,
+              (lm, from, to) -> baselines(lm, rows, from, to),
+              ClusterJob.RangeListener.NONE);
       assertEquals(Math.min(2, rows.length), out.partitions());
       assertEquals(rows.length, out.results().size());
       for (int u = 0; u < rows.length; u++) {
@@ -87,20 +101,41 @@ class ClusterJobTest {
     List<float[]> expected;
     try (JavaSparkContext sc = SparkContexts.start("local[2]", Map.of())) {
       expected =
-          ClusterJob.run(sc, MODEL, rows.length, 2, (lm, u) -> baseline(lm, rows, u)).results();
+          ClusterJob.run(
+                  sc,
+                  MODEL,
+                  rows.length,
+                  2,
+                  (lm, from, to) -> baselines(lm, rows, from, to),
+                  ClusterJob.RangeListener.NONE)
+              .results();
     }
     // Without retries the injected failure ends the job: the hook really fires.
     try (JavaSparkContext sc = SparkContexts.start("local[2]", failPartition1)) {
       RuntimeException e =
           assertThrows(
               RuntimeException.class,
-              () -> ClusterJob.run(sc, MODEL, rows.length, 2, (lm, u) -> baseline(lm, rows, u)));
+              () ->
+                  ClusterJob.run(
+                      sc,
+                      MODEL,
+                      rows.length,
+                      2,
+                      (lm, from, to) -> baselines(lm, rows, from, to),
+                      ClusterJob.RangeListener.NONE));
       assertTrue(e.getMessage().contains(FailureHook.MESSAGE), e.getMessage());
     }
     // local[2,2]: two attempts per task, so Spark retries it and the job succeeds.
     try (JavaSparkContext sc = SparkContexts.start("local[2,2]", failPartition1)) {
       List<float[]> retried =
-          ClusterJob.run(sc, MODEL, rows.length, 2, (lm, u) -> baseline(lm, rows, u)).results();
+          ClusterJob.run(
+                  sc,
+                  MODEL,
+                  rows.length,
+                  2,
+                  (lm, from, to) -> baselines(lm, rows, from, to),
+                  ClusterJob.RangeListener.NONE)
+              .results();
       for (int u = 0; u < rows.length; u++) {
         assertArrayEquals(expected.get(u), retried.get(u), "unit " + u);
       }
@@ -115,7 +150,14 @@ class ClusterJobTest {
       IllegalArgumentException e =
           assertThrows(
               IllegalArgumentException.class,
-              () -> ClusterJob.run(sc, missing, rows.length, 2, (lm, u) -> baseline(lm, rows, u)));
+              () ->
+                  ClusterJob.run(
+                      sc,
+                      missing,
+                      rows.length,
+                      2,
+                      (lm, from, to) -> baselines(lm, rows, from, to),
+                      ClusterJob.RangeListener.NONE));
       String m = e.getMessage();
       assertTrue(m.contains(missing.toString()), m);
       assertTrue(m.contains("on host " + Executors.host()), m);
