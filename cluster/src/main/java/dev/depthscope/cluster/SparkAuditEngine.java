@@ -7,11 +7,14 @@ import dev.depthscope.core.analysis.AuditResult;
 import dev.depthscope.core.analysis.ChunkResult;
 import dev.depthscope.core.analysis.LayerAudit;
 import dev.depthscope.core.analysis.PruningSweep;
+import dev.depthscope.core.model.CausalLm;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -26,6 +29,7 @@ import org.apache.spark.api.java.JavaSparkContext;
  * cut, each step of a removal search) is one more Spark job over the batches.
  */
 public final class SparkAuditEngine implements AuditEngine {
+  private static final Pattern LOCAL = Pattern.compile("local\\[(\\d+|\\*)(,\\d+)?\\]");
   private final Map<String, String> extraConf;
 
   /** The engine ServiceLoader finds: Spark settings from spark-submit or system properties. */
@@ -100,11 +104,7 @@ public final class SparkAuditEngine implements AuditEngine {
   }
 
   private static List<ChunkResult> chunks(
-      dev.depthscope.core.model.CausalLm lm,
-      AuditPlan plan,
-      int first,
-      int end,
-      ExecutorSettings settings) {
+      CausalLm lm, AuditPlan plan, int first, int end, ExecutorSettings settings) {
     List<ChunkResult> out = new ArrayList<>();
     for (int c = first; c < end; c++) {
       out.add(AuditChunks.run(lm, plan, c, settings.sweep()));
@@ -119,8 +119,7 @@ public final class SparkAuditEngine implements AuditEngine {
   static int tasksPerExecutor(SparkConf conf) {
     String master = conf.get("spark.master", "");
     int cores = conf.getInt("spark.executor.cores", 1);
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("local\\[(\\d+|\\*)(,\\d+)?\\]").matcher(master);
+    Matcher m = LOCAL.matcher(master);
     if (m.matches()) {
       cores =
           m.group(1).equals("*")
