@@ -27,8 +27,10 @@ final class SparkContexts {
     if (!conf.contains("spark.app.name")) {
       conf.setAppName("depthscope audit");
     }
-    // The audit reads no event log and serves no UI to anyone; keep a local run quiet and light.
-    conf.setIfMissing("spark.ui.enabled", "false");
+    if (master.startsWith("local")) {
+      // Nobody watches the web UI of a run inside the command line: keep it quiet and light.
+      conf.setIfMissing("spark.ui.enabled", "false");
+    }
     extra.forEach(conf::set);
     return new JavaSparkContext(conf);
   }
