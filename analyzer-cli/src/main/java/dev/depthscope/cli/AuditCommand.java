@@ -2,27 +2,29 @@ package dev.depthscope.cli;
 
 import ai.djl.Device;
 import dev.depthscope.core.analysis.AuditEngine;
+import dev.depthscope.core.analysis.AuditFingerprint;
 import dev.depthscope.core.analysis.AuditJson;
 import dev.depthscope.core.analysis.AuditResult;
+import dev.depthscope.core.analysis.FileJournal;
 import dev.depthscope.core.analysis.LayerAudit;
 import dev.depthscope.core.analysis.PruningSweep;
 import dev.depthscope.core.analysis.RemovalSearch;
 import dev.depthscope.core.checkpoint.ModelLocator;
 import dev.depthscope.core.io.OutputSet;
-import dev.depthscope.core.io.ReadErrors;
 import dev.depthscope.core.model.CausalLm;
 import dev.depthscope.reports.Caveats;
 import dev.depthscope.reports.ReportWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code depthscope audit}: measures what each layer does and what removing it costs, and writes
@@ -56,7 +58,7 @@ import picocli.CommandLine.Option;
       "  depthscope audit Qwen/Qwen3-0.6B --text my-eval.txt --mc my-questions.jsonl --seq-len 1024",
       "  depthscope audit Qwen/Qwen3-0.6B --revision main --mc my-mmlu.csv",
       "  depthscope audit Qwen/Qwen3-0.6B --text my-eval.txt --json --no-report > audit.json",
-      "  depthscope audit Qwen/Qwen3-0.6B --text my-eval.txt --figures svg",
+      "  depthscope audit Qwen/Qwen3-0.6B --text my-eval.txt --figures svg --heatmap paper",
       "  depthscope audit testdata/fixtures/llama-tiny-sharded-fp32 \\",
       "      --token-ids testdata/fixtures/llama-tiny-sharded-fp32/reference/activations.safetensors \\",
       "      --search all --remove-up-to 4",
@@ -153,6 +155,18 @@ final class AuditCommand implements Callable<Integer> {
   boolean force;
 
   @Option(
+      names = "--resume",
+      description =
+          "Continue an interrupted audit (killed, Ctrl-C, power loss) of the same output directory"
+              + " from its journal: finished chunks of the sweep (about a tenth of it each) and"
+              + " joint passes are not run again, and audit.json is the same to the bit as an"
+              + " uninterrupted run's. Refused when the model, the data or an option that changes"
+              + " the numbers differs; without a journal the audit starts from the beginning.")
+  boolean resume;
+
+  @Spec CommandSpec spec;
+
+  @Option(
       names = "--memory-budget",
       paramLabel = "SIZE",
       description =
@@ -201,6 +215,8 @@ final class AuditCommand implements Callable<Integer> {
 
   @Mixin FiguresOption figures;
 
+  @Mixin HeatmapOption heatmap;
+
   @Mixin OutputOptions output;
 
   @Mixin DeviceOption device;
@@ -213,7 +229,7 @@ final class AuditCommand implements Callable<Integer> {
   boolean noReport;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws Exception {
     if (nll == null && mc == null) {
       throw new IllegalArgumentException(
           "no evaluation data: pass --text FILE or --token-ids FILE (and/or --mc FILE)");
@@ -243,14 +259,13 @@ final class AuditCommand implements Callable<Integer> {
     // Missing inputs fail before the model opens, not seconds later.
     for (Path input :
         new Path[] {nll == null ? null : nll.text, nll == null ? null : nll.tokenIds, mc}) {
-      requireReadable(input);
+      AuditInputs.requireReadable(input);
     }
     Device d = device.require();
     AuditEngine engine = spark.require();
     ModelLocator.Located located = model.locate();
     Path dir = located.dir();
     PrintWriter err = output.err();
-    PrintWriter o = output.out();
     Progress progress = output.progress();
     long t0 = System.nanoTime();
     output.status("opening %s ...", dir);
@@ -258,8 +273,17 @@ final class AuditCommand implements Callable<Integer> {
       Residency.requireFits(dir);
     }
     Path outDir = out != null ? out : freshDefault(defaultOut(located));
+    AuditResume journaling =
+        new AuditResume(
+            resume,
+            force,
+            output,
+            spec.commandLine().getParseResult().originalArgs(),
+            outDir,
+            out != null);
     try (OutputSet set =
-            OutputSet.open(outDir, force ? OutputSet.Existing.REPLACE : OutputSet.Existing.REFUSE);
+            journaling.openSet(
+                outDir, force ? OutputSet.Existing.REPLACE : OutputSet.Existing.REFUSE);
         CausalLm lm =
             ModelLoading.open(
                 dir,
@@ -292,51 +316,59 @@ final class AuditCommand implements Callable<Integer> {
             new LayerAudit.Options(
                 threshold,
                 batch,
-                new PruningSweep.Settings(budget, spill, listener),
+                new PruningSweep.Settings(budget, spill, AuditResume.paced(listener)),
                 searchOptions(lm.config().numLayers()));
-        result =
-            engine == null
-                ? LayerAudit.run(lm, dir, located.name(), inputs, options)
-                : spark.run(engine, lm, dir, located.name(), inputs, options);
-      }
-      result.timings().put("load_seconds", loadSeconds);
-      result.timings().put("eval_data_seconds", dataSeconds);
-      Path file = outDir.resolve(AuditJson.FILE);
-      AuditJson.write(result, set);
-      Path report = null;
-      if (!noReport) {
-        output.status("writing report (charts, layers.csv, report.html) ...");
-        ReportWriter.single(result, List.of(), set, figures.files());
-        report = outDir.resolve(ReportWriter.HTML);
-      }
-      set.publish();
-      if (output.json) {
-        Caveats.of(result).forEach(c -> output.warning("%s", c));
-        o.println(AuditJson.gson().toJson(result));
-      } else {
-        new AuditConsoleSummary(result).print(o);
-        o.println("wrote " + file);
-        if (report != null) {
-          o.println("wrote " + report);
+        FileJournal journal =
+            journaling.open(
+                set,
+                AuditFingerprint.of(dir, inputs, options, lm.config().numLayers(), d.toString()));
+        try {
+          // A Spark audit keeps its chunks on the executors and does not journal them.
+          result =
+              engine == null
+                  ? LayerAudit.run(lm, dir, located.name(), inputs, options, journal)
+                  : spark.run(engine, lm, dir, located.name(), inputs, options);
+        } catch (Exception e) {
+          throw journaling.failed(e);
         }
       }
-      o.flush();
+      journaling.report();
+      try {
+        publish(result, set, outDir, loadSeconds, dataSeconds);
+      } catch (Exception e) {
+        throw journaling.failed(e);
+      }
+      journaling.published();
     }
     return 0;
   }
 
-  private static void requireReadable(Path file) {
-    if (file == null) {
-      return;
+  private void publish(
+      AuditResult result, OutputSet set, Path outDir, double loadSeconds, double dataSeconds)
+      throws IOException {
+    PrintWriter o = output.out();
+    result.timings().put("load_seconds", loadSeconds);
+    result.timings().put("eval_data_seconds", dataSeconds);
+    Path file = outDir.resolve(AuditJson.FILE);
+    AuditJson.write(result, set);
+    Path report = null;
+    if (!noReport) {
+      output.status("writing report (charts, layers.csv, report.html) ...");
+      ReportWriter.single(result, List.of(), set, figures.files(), heatmap.style());
+      report = outDir.resolve(ReportWriter.HTML);
     }
-    if (Files.isDirectory(file)) {
-      throw new IllegalArgumentException(file + ": is a directory, expected a file");
+    set.publish();
+    if (output.json) {
+      Caveats.of(result).forEach(c -> output.warning("%s", c));
+      o.println(AuditJson.gson().toJson(result));
+    } else {
+      new AuditConsoleSummary(result).print(o);
+      o.println("wrote " + file);
+      if (report != null) {
+        o.println("wrote " + report);
+      }
     }
-    try {
-      Files.newByteChannel(file).close();
-    } catch (IOException e) {
-      throw new IllegalArgumentException(ReadErrors.ioMessage(file, e));
-    }
+    o.flush();
   }
 
   private RemovalSearch.Options searchOptions(int layers) {

@@ -6,8 +6,11 @@ import dev.depthscope.core.eval.McItems;
 import dev.depthscope.core.eval.McQuestions;
 import dev.depthscope.core.eval.TextWindows;
 import dev.depthscope.core.eval.TokenIdsFile;
+import dev.depthscope.core.io.ReadErrors;
 import dev.depthscope.core.model.CausalLm;
 import dev.depthscope.core.tokenize.TextTokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,5 +140,20 @@ record AuditInputs(
           what + " " + why + "; " + fix + ", or pass --allow-longer to audit anyway");
     }
     output.warning("%s %s; auditing anyway (--allow-longer)", what, why);
+  }
+
+  /** Refuses a missing, unreadable or directory {@code file} (null: nothing to check). */
+  static void requireReadable(Path file) {
+    if (file == null) {
+      return;
+    }
+    if (Files.isDirectory(file)) {
+      throw new IllegalArgumentException(file + ": is a directory, expected a file");
+    }
+    try {
+      Files.newByteChannel(file).close();
+    } catch (IOException e) {
+      throw new IllegalArgumentException(ReadErrors.ioMessage(file, e));
+    }
   }
 }

@@ -22,6 +22,7 @@ public final class AuditAssembly {
    * @param prunedSum {@code [L][rows]}: the same with block l removed
    * @param tokens per NLL row, the predicted tokens
    * @param hidden the hidden-state metrics (null without NLL rows)
+   * @param peers the peer tools' metrics (null without NLL rows)
    * @param mcBase per question, 1 when the baseline answers right (null without MC)
    * @param mcPruned {@code [L][questions]}: the same with block l removed
    * @param expertLoad the NLL rows' expert load (the MC rows' without NLL rows), or null
@@ -36,6 +37,7 @@ public final class AuditAssembly {
       double[][] prunedSum,
       double[] tokens,
       HiddenStateMetrics.Values hidden,
+      PeerMetrics.Values peers,
       double[] mcBase,
       double[][] mcPruned,
       long[][] expertLoad,
@@ -119,6 +121,7 @@ public final class AuditAssembly {
     double[][] prunedSum = null;
     double[] tokens = null;
     HiddenStateMetrics.Values hidden = null;
+    PeerMetrics.Values peers = null;
     if (in.rows() != null) {
       int n = in.rows().length;
       baseSum = new double[n];
@@ -129,6 +132,7 @@ public final class AuditAssembly {
     double[] mcScores = in.mc() == null ? null : new double[in.mc().rows().length];
     double[][] mcPrunedScores = in.mc() == null ? null : new double[layers][mcScores.length];
     List<HiddenStateMetrics.Partial> partials = new ArrayList<>();
+    List<PeerMetrics.Partial> peerPartials = new ArrayList<>();
     long[][] nllLoad = null;
     long[][] mcLoad = null;
     long evaluations = 0;
@@ -151,6 +155,7 @@ public final class AuditAssembly {
       }
       if (nll) {
         partials.addAll(r.hidden());
+        peerPartials.addAll(r.peers());
         nllLoad = add(nllLoad, r.expertLoad());
         nllSeconds += r.seconds();
       } else {
@@ -162,6 +167,7 @@ public final class AuditAssembly {
     }
     if (in.rows() != null) {
       hidden = HiddenStateMetrics.reduce(layers, partials);
+      peers = PeerMetrics.reduce(layers, peerPartials);
     }
     double[] mcBase = null;
     double[][] mcPruned = null;
@@ -178,6 +184,7 @@ public final class AuditAssembly {
         prunedSum,
         tokens,
         hidden,
+        peers,
         mcBase,
         mcPruned,
         in.rows() != null ? nllLoad : mcLoad,

@@ -35,7 +35,14 @@ public final class AuditChunks {
       int[] shapeLens = batches.stream().mapToInt(x -> seqLen).toArray();
       HiddenStateMetrics metrics =
           new HiddenStateMetrics(layers, lm.config().hiddenSize(), shapeRows, shapeLens);
-      PruningSweep.Result r = PruningSweep.run(lm, batches, metrics, settings, first, of);
+      PeerMetrics peers =
+          new PeerMetrics(layers, lm.config().hiddenSize(), shapeRows, shapeLens, lm::finalNorm);
+      PruningSweep.HiddenStateObserver both =
+          (b, l, h) -> {
+            metrics.observe(b, l, h);
+            peers.observe(b, l, h);
+          };
+      PruningSweep.Result r = PruningSweep.run(lm, batches, both, settings, first, of);
       int n = 0;
       for (long[][] b : batches) {
         n += b.length;
@@ -56,6 +63,7 @@ public final class AuditChunks {
           base,
           pruned,
           metrics.partials(),
+          peers.partials(),
           r.expertLoad(),
           r.blockEvaluations(),
           r.spilledBytes(),
@@ -73,6 +81,7 @@ public final class AuditChunks {
         index,
         mc.scores(first, end, b -> r.baseline()[b]),
         pruned,
+        List.of(),
         List.of(),
         r.expertLoad(),
         r.blockEvaluations(),

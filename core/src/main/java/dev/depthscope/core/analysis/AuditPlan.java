@@ -172,7 +172,10 @@ public final class AuditPlan implements Serializable {
     return out;
   }
 
-  /** The NLL rows {@code first .. first + count} of the whole set, for {@code chunk}. */
+  /**
+   * The index of {@code chunk}'s first row among the rows of its kind (the NLL rows in order, the
+   * MC rows sorted by length).
+   */
   int firstRow(Chunk chunk) {
     return chunk.firstBatch() * batchRows;
   }

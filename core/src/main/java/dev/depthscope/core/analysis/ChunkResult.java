@@ -15,6 +15,7 @@ import java.util.List;
  *     row (nats), for multiple-choice chunks the score of the row's choice
  * @param pruned {@code [L][rows]}: the same with block l removed
  * @param hidden the hidden-state partial sums of each batch (NLL chunks; empty for MC chunks)
+ * @param peers the peer metrics' partial sums of each batch (NLL chunks; empty for MC chunks)
  * @param expertLoad tokens routed to each expert per layer in the baseline pass ({@code [L][E]},
  *     null rows for dense layers), or null for a dense model
  * @param blockEvaluations blocks run
@@ -26,6 +27,7 @@ public record ChunkResult(
     double[] base,
     double[][] pruned,
     List<HiddenStateMetrics.Partial> hidden,
+    List<PeerMetrics.Partial> peers,
     long[][] expertLoad,
     long blockEvaluations,
     long spilledBytes,
@@ -35,5 +37,6 @@ public record ChunkResult(
 
   public ChunkResult {
     hidden = List.copyOf(hidden);
+    peers = List.copyOf(peers);
   }
 }

@@ -239,6 +239,7 @@ public final class LayerAudit {
             sweeps.tokens() == null ? 0 : (long) Arrays.stream(sweeps.tokens()).sum(),
             in.mc() == null ? 0 : in.mc().questions().size()),
         metrics,
+        sweeps.peers(),
         uncertainty,
         summary,
         search,

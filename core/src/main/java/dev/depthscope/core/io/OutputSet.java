@@ -28,8 +28,9 @@ import java.util.stream.Stream;
  * staged in {@code .NAME.staging-PID-RANDOM} beside the target directory and swapped in only when
  * every file is written, so the files always describe the same run, even after a full disk or a
  * crash. A lock on {@code .NAME.lock} beside the target, held from {@link #open} to {@link #close},
- * refuses a second writer; staging directories left by dead processes are removed at the next open.
- * Files get the permissions the user's umask gives.
+ * refuses a second writer; staging directories left by dead processes are removed at the next open
+ * (a resumable writer's {@link #journal} is kept). Files get the permissions the user's umask
+ * gives.
  */
 public final class OutputSet implements AutoCloseable {
   /** What to do when the target directory already holds files. */
@@ -58,6 +59,7 @@ public final class OutputSet implements AutoCloseable {
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final Path staging;
+  private final Path journal;
   private final List<String> names = new ArrayList<>();
 
   private OutputSet(Path target, Existing existing, UnaryOperator<OutputStream> wrap)
@@ -84,6 +86,7 @@ public final class OutputSet implements AutoCloseable {
     Path home = inside ? target : parent;
     String prefix = inside ? ".depthscope." : "." + target.getFileName() + ".";
     this.lockFile = home.resolve(prefix + "lock");
+    this.journal = home.resolve(prefix + "journal");
     FileChannel ch;
     try {
       ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -174,6 +177,15 @@ public final class OutputSet implements AutoCloseable {
   /** The target directory (absolute). */
   public Path target() {
     return target;
+  }
+
+  /**
+   * Where a resumable writer keeps its journal: {@code .NAME.journal} beside the lock. Unlike the
+   * staging directory it is not removed by {@link #close} or as stale by the next writer, so a
+   * killed run can be continued; the writer deletes it once its set is published. Not created here.
+   */
+  public Path journal() {
+    return journal;
   }
 
   /** Stages {@code bytes} as the file {@code name}; nothing is visible in the target yet. */
