@@ -1,6 +1,7 @@
 package dev.depthscope.cli;
 
 import ai.djl.Device;
+import dev.depthscope.core.analysis.AuditEngine;
 import dev.depthscope.core.analysis.AuditFingerprint;
 import dev.depthscope.core.analysis.AuditJson;
 import dev.depthscope.core.analysis.AuditResult;
@@ -63,7 +64,9 @@ import picocli.CommandLine.Spec;
       "  depthscope audit Qwen/Qwen3-0.6B --text my-eval.txt --figures svg --heatmap paper",
       "  depthscope audit testdata/fixtures/llama-tiny-sharded-fp32 \\",
       "      --token-ids testdata/fixtures/llama-tiny-sharded-fp32/reference/activations.safetensors \\",
-      "      --search all --remove-up-to 4"
+      "      --search all --remove-up-to 4",
+      "  ./depthscope-spark audit testdata/trained/llama-24L-brown-pre \\",
+      "      --text testdata/data/brown-eval.txt --spark 'local[2]' --spark-partitions 4"
     })
 final class AuditCommand implements Callable<Integer> {
   @Mixin ModelArgument model;
@@ -226,6 +229,8 @@ final class AuditCommand implements Callable<Integer> {
 
   @Mixin DeviceOption device;
 
+  @Mixin SparkOption spark;
+
   @Option(
       names = "--no-report",
       description = "Write only audit.json (no report.html, layers.csv or chart files).")
@@ -266,6 +271,7 @@ final class AuditCommand implements Callable<Integer> {
       AuditInputs.requireReadable(input);
     }
     Device d = device.require();
+    AuditEngine engine = spark.require();
     ModelLocator.Located located = model.locate();
     Path dir = located.dir();
     PrintWriter err = output.err();
@@ -327,7 +333,11 @@ final class AuditCommand implements Callable<Integer> {
                 set,
                 AuditFingerprint.of(dir, inputs, options, lm.config().numLayers(), d.toString()));
         try {
-          result = LayerAudit.run(lm, dir, located.name(), inputs, options, journal);
+          // A Spark audit keeps its chunks on the executors and does not journal them.
+          result =
+              engine == null
+                  ? LayerAudit.run(lm, dir, located.name(), inputs, options, journal)
+                  : spark.run(engine, lm, dir, located.name(), inputs, options);
         } catch (Exception e) {
           throw journaling.failed(e);
         }

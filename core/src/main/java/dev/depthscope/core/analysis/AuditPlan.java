@@ -59,16 +59,19 @@ public final class AuditPlan implements Serializable {
   private final List<Chunk> chunks;
   private transient McBatches mc;
 
-  private AuditPlan(int layers, LayerAudit.Inputs inputs, int batchRows) {
+  private AuditPlan(int layers, LayerAudit.Inputs inputs, int batchRows, int targetChunks) {
     if (batchRows < 1) {
       throw new IllegalArgumentException("batch rows must be at least 1, got " + batchRows);
+    }
+    if (targetChunks < 1) {
+      throw new IllegalArgumentException("target chunks must be at least 1, got " + targetChunks);
     }
     this.layers = layers;
     this.inputs = inputs;
     this.batchRows = batchRows;
     this.nllBatches = inputs.rows() == null ? 0 : ceil(inputs.rows().length, batchRows);
     this.mcBatches = inputs.mc() == null ? 0 : McBatches.count(inputs.mc(), batchRows);
-    this.batchesPerChunk = Math.max(1, ceil(nllBatches + mcBatches, TARGET_CHUNKS));
+    this.batchesPerChunk = Math.max(1, ceil(nllBatches + mcBatches, targetChunks));
     List<Chunk> list = new ArrayList<>();
     for (int b = 0; b < nllBatches; b += batchesPerChunk) {
       list.add(new Chunk(list.size(), Kind.NLL, b, Math.min(nllBatches, b + batchesPerChunk)));
@@ -81,7 +84,16 @@ public final class AuditPlan implements Serializable {
 
   /** The plan for auditing {@code inputs} on a model of {@code layers} blocks. */
   public static AuditPlan of(int layers, LayerAudit.Inputs inputs, int batchRows) {
-    return new AuditPlan(layers, inputs, batchRows);
+    return new AuditPlan(layers, inputs, batchRows, TARGET_CHUNKS);
+  }
+
+  /**
+   * The plan with about {@code targetChunks} chunks instead of {@link #TARGET_CHUNKS} (e.g. at
+   * least one per worker of a distributed audit); the batches, and so every number, are the same.
+   */
+  public static AuditPlan of(
+      int layers, LayerAudit.Inputs inputs, int batchRows, int targetChunks) {
+    return new AuditPlan(layers, inputs, batchRows, targetChunks);
   }
 
   private static int ceil(long n, long d) {

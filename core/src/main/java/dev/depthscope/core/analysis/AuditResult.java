@@ -23,6 +23,7 @@ import java.util.Map;
  * @param timings wall-clock seconds per phase
  * @param versions software versions
  * @param mc the multiple-choice scores as lm-evaluation-harness computes them (null without MC)
+ * @param engine where the sweeps ran when not in this process alone (e.g. Spark), null otherwise
  */
 public record AuditResult(
     String schema,
@@ -36,7 +37,56 @@ public record AuditResult(
     Sweep sweep,
     Map<String, Double> timings,
     Map<String, String> versions,
-    McReport mc) {
+    McReport mc,
+    Engine engine) {
+
+  /** An audit run in this process alone (no {@link Engine}). */
+  public AuditResult(
+      String schema,
+      ModelInfo model,
+      EvalInfo eval,
+      Metrics metrics,
+      PeerMetrics.Values peers,
+      Uncertainty uncertainty,
+      AuditSummary summary,
+      RemovalSearchResult removalSearch,
+      Sweep sweep,
+      Map<String, Double> timings,
+      Map<String, String> versions,
+      McReport mc) {
+    this(
+        schema,
+        model,
+        eval,
+        metrics,
+        peers,
+        uncertainty,
+        summary,
+        removalSearch,
+        sweep,
+        timings,
+        versions,
+        mc,
+        null);
+  }
+
+  /** The same result, recording that its sweeps ran on {@code engine}. */
+  public AuditResult withEngine(Engine engine) {
+    return new AuditResult(
+        schema,
+        model,
+        eval,
+        metrics,
+        peers,
+        uncertainty,
+        summary,
+        removalSearch,
+        sweep,
+        timings,
+        versions,
+        mc,
+        engine);
+  }
 
   /** An audit without lm-eval multiple-choice scores. */
   public AuditResult(
@@ -63,7 +113,7 @@ public record AuditResult(
         sweep,
         timings,
         versions,
-        null);
+        (McReport) null);
   }
 
   /** An audit without the peers' metrics. */
@@ -200,4 +250,14 @@ public record AuditResult(
    */
   public record Sweep(
       long blockEvaluations, long naiveBlockEvaluations, int batches, long spilledBytes) {}
+
+  /**
+   * Where the audit's sweeps ran when they were spread over workers.
+   *
+   * @param name the engine, e.g. {@code spark}
+   * @param master where it ran, e.g. {@code local[2]} or {@code spark://host:7077}
+   * @param partitions how many parts the evaluation batches were split into
+   * @param executors the distinct executors (host and id) that ran them, in order of first use
+   */
+  public record Engine(String name, String master, int partitions, List<String> executors) {}
 }

@@ -76,7 +76,7 @@ final class JointMeasurement {
       }
     }
     if (!missing.isEmpty()) {
-      String key = "nll " + missing;
+      String key = JointPasses.key(AuditPlan.Kind.NLL, missing);
       AuditJournal.JointPass done = journal.pass(key);
       if (done == null) {
         done = pass(missing);

@@ -85,7 +85,7 @@ final class JointPhase {
   private static Map<List<Integer>, RemovedSet> withMc(Mc mc, Map<List<Integer>, RemovedSet> sets) {
     List<List<Integer>> multi = sets.keySet().stream().filter(s -> s.size() > 1).toList();
     List<int[]> arrays = multi.stream().map(s -> s.stream().mapToInt(i -> i).toArray()).toList();
-    String key = "mc " + multi;
+    String key = JointPasses.key(AuditPlan.Kind.MC, multi);
     AuditJournal.JointPass r = multi.isEmpty() ? null : mc.journal().pass(key);
     if (!multi.isEmpty() && r == null) {
       JointRemoval.Result run =

@@ -106,12 +106,36 @@ public final class LayerAudit {
    */
   public static AuditResult run(
       CausalLm lm, Path modelDir, String modelName, Inputs in, Options opt, AuditJournal journal) {
+    return run(
+        lm,
+        modelDir,
+        modelName,
+        opt,
+        journal,
+        AuditPlan.of(lm.config().numLayers(), in, opt.batchRows()));
+  }
+
+  /**
+   * As {@link #run(CausalLm, Path, String, Inputs, Options, AuditJournal)} with the sweep cut into
+   * {@code plan}'s chunks (made for {@code plan.inputs()} and {@code opt.batchRows()}); the
+   * grouping changes no number.
+   */
+  public static AuditResult run(
+      CausalLm lm,
+      Path modelDir,
+      String modelName,
+      Options opt,
+      AuditJournal journal,
+      AuditPlan plan) {
+    Inputs in = plan.inputs();
+    if (plan.batchRows() != opt.batchRows() || plan.layers() != lm.config().numLayers()) {
+      throw new IllegalArgumentException("the plan was made for other batches or another model");
+    }
     int layers = lm.config().numLayers();
     long total = plannedBlockEvaluations(lm, in, opt);
     long states = plannedStatesScored(lm, in, opt);
     Map<String, Double> timings = new LinkedHashMap<>();
     long t0 = System.nanoTime();
-    AuditPlan plan = AuditPlan.of(layers, in, opt.batchRows());
     List<ChunkResult> results = new ArrayList<>();
     long batchesBefore = 0;
     for (AuditPlan.Chunk c : plan.chunks()) {

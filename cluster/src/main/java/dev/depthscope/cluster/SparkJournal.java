@@ -1,0 +1,95 @@
+package dev.depthscope.cluster;
+
+import dev.depthscope.core.analysis.AuditJournal;
+import dev.depthscope.core.analysis.AuditPlan;
+import dev.depthscope.core.analysis.ChunkResult;
+import dev.depthscope.core.analysis.JointPasses;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * The journal a Spark audit hands to {@link dev.depthscope.core.analysis.LayerAudit} on the driver:
+ * it holds every chunk of the sweep, computed by the executors, and runs each joint pass the audit
+ * asks for (the summary's cut, every step of the removal search, their multiple-choice accuracy) as
+ * a Spark job over the pass's batches. The audit's own code then assembles, searches and summarises
+ * exactly as in one process.
+ */
+final class SparkJournal implements AuditJournal {
+  private final JavaSparkContext sc;
+  private final Path modelDir;
+  private final AuditPlan plan;
+  private final int partitions;
+  private final ExecutorSettings settings;
+  private final List<ChunkResult> chunks;
+  private final Set<String> executors = new LinkedHashSet<>();
+  private final ClusterJob.RangeListener progress;
+  private int jobs;
+
+  /**
+   * @param chunks every chunk of {@code plan}, in order
+   * @param executors the executors that ran them
+   * @param progress hears of the joint passes' finished batches
+   */
+  SparkJournal(
+      JavaSparkContext sc,
+      Path modelDir,
+      AuditPlan plan,
+      int partitions,
+      ExecutorSettings settings,
+      List<ChunkResult> chunks,
+      List<String> executors,
+      ClusterJob.RangeListener progress) {
+    this.sc = sc;
+    this.modelDir = modelDir;
+    this.plan = plan;
+    this.partitions = partitions;
+    this.settings = settings;
+    this.chunks = chunks;
+    this.executors.addAll(executors);
+    this.progress = progress;
+  }
+
+  @Override
+  public ChunkResult chunk(int index) {
+    return chunks.get(index);
+  }
+
+  @Override
+  public void chunkDone(ChunkResult result) {
+    throw new IllegalStateException("chunk " + result.chunk() + " ran on the driver");
+  }
+
+  @Override
+  public JointPass pass(String key) {
+    JointPasses.Request request = JointPasses.parse(key);
+    AuditPlan p = plan;
+    ExecutorSettings s = settings;
+    ClusterJob.Outcome<JointPasses.Part> out =
+        ClusterJob.run(
+            sc,
+            modelDir,
+            plan.batches(request.kind()),
+            partitions,
+            (lm, first, end) -> List.of(JointPasses.run(lm, p, request, first, end, s.sweep())),
+            progress);
+    executors.addAll(out.executors());
+    jobs++;
+    return JointPasses.assemble(plan, request, out.results());
+  }
+
+  @Override
+  public void passDone(String key, JointPass pass) {}
+
+  /** Every executor that ran a task of the audit, in order of first use. */
+  List<String> executors() {
+    return List.copyOf(executors);
+  }
+
+  /** The joint passes run as Spark jobs. */
+  int jobs() {
+    return jobs;
+  }
+}
