@@ -32,7 +32,7 @@ class JacobianProbeTest {
   @Test
   void hutchinsonEstimateIsWithinThreeStandardErrorsOfTheExactJacobianNorm() {
     Path dir = TestData.model(MODEL);
-    long[][] ids = {{5, 17, 301, 42, 7}};
+    long[][] ids = {{5, 17, 301, 42}};
     try (CausalLm lm = CausalLm.open(dir, n -> {});
         NDManager m = lm.manager().newSubManager();
         AttentionInputs att = lm.attentionInputs(m, ids[0].length)) {
@@ -40,7 +40,7 @@ class JacobianProbeTest {
       NDArray h = lm.block(0, lm.embed(m, ids), att); // real h_1
       UnaryOperator<NDArray> f = x -> lm.block(layer, x, att);
       double exact = exactSquaredDeviation(f, h);
-      int probes = 3000;
+      int probes = 1200;
       JacobianProbe.Batch est = JacobianProbe.measure(f, h, probes, 7L);
       double[] q = new double[probes];
       for (int k = 0; k < probes; k++) {
