@@ -110,6 +110,7 @@ public record Verdict(String headline, List<String> facts) {
       }
     }
     mcFact(a, facts);
+    facts.add(conventionFact(a));
 
     String headline;
     if (!hasNll) {
@@ -153,6 +154,25 @@ public record Verdict(String headline, List<String> facts) {
     return new Verdict(headline, facts);
   }
 
+  /**
+   * Which hidden states the verdict reads ({@code summary.hidden_state_convention}), and where the
+   * numbers in the peers' conventions are.
+   */
+  static String conventionFact(AuditResult a) {
+    String convention = a.summary().hiddenStateConvention();
+    String fact =
+        "Convention: the variance uses h_L before the model's final norm"
+            + (convention == null ? "" : " (" + convention + ")")
+            + ", and blocks are judged by their measured NLL change, not by a similarity score;"
+            + " ShortGPT, PruneMe and the Curse of Depth paper's code take h_L after the final"
+            + " norm, and the angular distance of Gromov et al., PruneMe and the paper is taken at"
+            + " the last token only";
+    return fact
+        + (a.peers() == null
+            ? " (this audit did not record their conventions)."
+            : ": their numbers are the *_last_token and *_post_norm columns (docs/METRICS.md).");
+  }
+
   /** The measured joint removal of the longest run, against the sum of its single removals. */
   static String cutFact(RemovedSet cut) {
     double ratio = cut.jointDeltaNll() / cut.sumOfSingleDeltas();
@@ -162,10 +182,13 @@ public record Verdict(String headline, List<String> facts) {
             : "";
     return "Removed together, measured, they raise the NLL by "
         + Format.number(cut.jointDeltaNll(), 4)
-        + " nats per token (95% CI "
-        + Format.number(cut.ci95()[0], 4)
-        + " to "
-        + Format.number(cut.ci95()[1], 4)
+        + " nats per token ("
+        + (cut.ci95() == null
+            ? "no interval: one sequence"
+            : "95% CI "
+                + Format.number(cut.ci95()[0], 4)
+                + " to "
+                + Format.number(cut.ci95()[1], 4))
         + "); one at a time their costs add up to "
         + Format.number(cut.sumOfSingleDeltas(), 4)
         + compared

@@ -71,6 +71,7 @@ public final class Samples {
             m.dtypeOnDisk()),
         a.eval(),
         a.metrics(),
+        a.peers(),
         a.uncertainty(),
         a.summary(),
         a.removalSearch(),

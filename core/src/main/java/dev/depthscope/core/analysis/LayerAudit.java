@@ -121,6 +121,7 @@ public final class LayerAudit {
     Map<String, Double> timings = new LinkedHashMap<>();
 
     HiddenStateMetrics.Values hidden = null;
+    PeerMetrics.Values peers = null;
     double[] baseSum = null;
     double[][] prunedSum = null;
     double[] tokens = null;
@@ -140,6 +141,7 @@ public final class LayerAudit {
       int[] shapeLens = batches.stream().mapToInt(x -> seqLen).toArray();
       HiddenStateMetrics metrics =
           new HiddenStateMetrics(layers, lm.config().hiddenSize(), shapeRows, shapeLens);
+<<<<<<< HEAD
       probe =
           opt.mechanism() == null
               ? null
@@ -150,6 +152,17 @@ public final class LayerAudit {
               batches,
               probe == null ? metrics : probe,
               offset(opt.sweep(), done, total, 0, states));
+=======
+      PeerMetrics peerMetrics =
+          new PeerMetrics(layers, lm.config().hiddenSize(), shapeRows, shapeLens, lm::finalNorm);
+      PruningSweep.HiddenStateObserver both =
+          (b, l, h) -> {
+            metrics.observe(b, l, h);
+            peerMetrics.observe(b, l, h);
+          };
+      PruningSweep.Result r =
+          PruningSweep.run(lm, batches, both, offset(opt.sweep(), done, total, 0, states));
+>>>>>>> main
       done += r.blockEvaluations();
       batchCount += batches.size();
       spilled = Math.max(spilled, r.spilledBytes());
@@ -168,6 +181,7 @@ public final class LayerAudit {
         }
       }
       hidden = metrics.values();
+      peers = peerMetrics.values();
     }
     timings.put("nll_sweep_seconds", (System.nanoTime() - t0) / 1e9);
     if (probe != null) {
@@ -263,6 +277,7 @@ public final class LayerAudit {
             tokens == null ? 0 : (long) Arrays.stream(tokens).sum(),
             in.mc() == null ? 0 : in.mc().questions().size()),
         metrics,
+        peers,
         uncertainty,
         summary,
         search,
