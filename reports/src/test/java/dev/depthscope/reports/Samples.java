@@ -88,6 +88,7 @@ public final class Samples {
         a.model(),
         a.eval(),
         a.metrics(),
+        a.peers(),
         a.uncertainty(),
         a.summary(),
         a.removalSearch(),

@@ -141,18 +141,6 @@ public final class LayerAudit {
       int[] shapeLens = batches.stream().mapToInt(x -> seqLen).toArray();
       HiddenStateMetrics metrics =
           new HiddenStateMetrics(layers, lm.config().hiddenSize(), shapeRows, shapeLens);
-<<<<<<< HEAD
-      probe =
-          opt.mechanism() == null
-              ? null
-              : new MechanismProbe(lm, batches, opt.mechanism(), metrics);
-      PruningSweep.Result r =
-          PruningSweep.run(
-              lm,
-              batches,
-              probe == null ? metrics : probe,
-              offset(opt.sweep(), done, total, 0, states));
-=======
       PeerMetrics peerMetrics =
           new PeerMetrics(layers, lm.config().hiddenSize(), shapeRows, shapeLens, lm::finalNorm);
       PruningSweep.HiddenStateObserver both =
@@ -160,9 +148,14 @@ public final class LayerAudit {
             metrics.observe(b, l, h);
             peerMetrics.observe(b, l, h);
           };
+      probe =
+          opt.mechanism() == null ? null : new MechanismProbe(lm, batches, opt.mechanism(), both);
       PruningSweep.Result r =
-          PruningSweep.run(lm, batches, both, offset(opt.sweep(), done, total, 0, states));
->>>>>>> main
+          PruningSweep.run(
+              lm,
+              batches,
+              probe == null ? both : probe,
+              offset(opt.sweep(), done, total, 0, states));
       done += r.blockEvaluations();
       batchCount += batches.size();
       spilled = Math.max(spilled, r.spilledBytes());
