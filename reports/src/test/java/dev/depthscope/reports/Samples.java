@@ -78,6 +78,7 @@ public final class Samples {
         a.sweep(),
         a.timings(),
         a.versions(),
+        a.mc(),
         a.mechanism());
   }
 
@@ -95,6 +96,7 @@ public final class Samples {
         a.sweep(),
         a.timings(),
         a.versions(),
+        a.mc(),
         mechanism);
   }
 }

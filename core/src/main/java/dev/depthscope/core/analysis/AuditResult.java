@@ -22,6 +22,7 @@ import java.util.Map;
  * @param sweep cost of the pruning sweep
  * @param timings wall-clock seconds per phase
  * @param versions software versions
+ * @param mc the multiple-choice scores as lm-evaluation-harness computes them (null without MC)
  * @param mechanism Jacobian deviation, update norms and logit lens (null when not measured)
  */
 public record AuditResult(
@@ -36,9 +37,40 @@ public record AuditResult(
     Sweep sweep,
     Map<String, Double> timings,
     Map<String, String> versions,
+    McReport mc,
     MechanismResult mechanism) {
 
   /** An audit without mechanism measurements. */
+  public AuditResult(
+      String schema,
+      ModelInfo model,
+      EvalInfo eval,
+      Metrics metrics,
+      PeerMetrics.Values peers,
+      Uncertainty uncertainty,
+      AuditSummary summary,
+      RemovalSearchResult removalSearch,
+      Sweep sweep,
+      Map<String, Double> timings,
+      Map<String, String> versions,
+      McReport mc) {
+    this(
+        schema,
+        model,
+        eval,
+        metrics,
+        peers,
+        uncertainty,
+        summary,
+        removalSearch,
+        sweep,
+        timings,
+        versions,
+        mc,
+        null);
+  }
+
+  /** An audit without lm-eval multiple-choice scores. */
   public AuditResult(
       String schema,
       ModelInfo model,
