@@ -65,6 +65,8 @@ import picocli.CommandLine.Spec;
       "  depthscope audit testdata/fixtures/llama-tiny-sharded-fp32 \\",
       "      --token-ids testdata/fixtures/llama-tiny-sharded-fp32/reference/activations.safetensors \\",
       "      --search all --remove-up-to 4",
+      "  depthscope audit testdata/trained/llama-24L-brown-pre --text testdata/data/brown-eval.txt \\",
+      "      --jacobian --jacobian-probes 4",
       "  ./depthscope-spark audit testdata/trained/llama-24L-brown-pre \\",
       "      --text testdata/data/brown-eval.txt --spark 'local[2]' --spark-partitions 4"
     })
@@ -231,6 +233,8 @@ final class AuditCommand implements Callable<Integer> {
 
   @Mixin SparkOption spark;
 
+  @Mixin MechanismOptions mechanism;
+
   @Option(
       names = "--no-report",
       description = "Write only audit.json (no report.html, layers.csv or chart files).")
@@ -241,6 +245,10 @@ final class AuditCommand implements Callable<Integer> {
     if (nll == null && mc == null) {
       throw new IllegalArgumentException(
           "no evaluation data: pass --text FILE or --token-ids FILE (and/or --mc FILE)");
+    }
+    if (nll == null && mechanism.toOptions().jacobianProbes() > 0) {
+      throw new IllegalArgumentException(
+          "--jacobian needs hidden states of text: pass --text FILE or --token-ids FILE");
     }
     if (batch <= 0) {
       throw new IllegalArgumentException("--batch must be at least 1, found " + batch);
@@ -327,7 +335,8 @@ final class AuditCommand implements Callable<Integer> {
                 threshold,
                 batch,
                 new PruningSweep.Settings(budget, spill, AuditResume.paced(listener)),
-                searchOptions(lm.config().numLayers()));
+                searchOptions(lm.config().numLayers()),
+                mechanism.toOptions());
         FileJournal journal =
             journaling.open(
                 set,

@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.depthscope.core.analysis.AuditJson;
 import dev.depthscope.core.analysis.AuditResult;
+import dev.depthscope.core.analysis.MechanismResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -76,6 +77,26 @@ public final class Samples {
         a.removalSearch(),
         a.sweep(),
         a.timings(),
-        a.versions());
+        a.versions(),
+        a.mc(),
+        a.mechanism());
+  }
+
+  /** {@code a} with {@code mechanism} measurements. */
+  public static AuditResult withMechanism(AuditResult a, MechanismResult mechanism) {
+    return new AuditResult(
+        a.schema(),
+        a.model(),
+        a.eval(),
+        a.metrics(),
+        a.peers(),
+        a.uncertainty(),
+        a.summary(),
+        a.removalSearch(),
+        a.sweep(),
+        a.timings(),
+        a.versions(),
+        a.mc(),
+        mechanism);
   }
 }

@@ -23,6 +23,7 @@ import java.util.Map;
  * @param timings wall-clock seconds per phase
  * @param versions software versions
  * @param mc the multiple-choice scores as lm-evaluation-harness computes them (null without MC)
+ * @param mechanism Jacobian deviation, update norms and logit lens (null when not measured)
  * @param engine where the sweeps ran when not in this process alone (e.g. Spark), null otherwise
  */
 public record AuditResult(
@@ -38,9 +39,42 @@ public record AuditResult(
     Map<String, Double> timings,
     Map<String, String> versions,
     McReport mc,
+    MechanismResult mechanism,
     Engine engine) {
 
   /** An audit run in this process alone (no {@link Engine}). */
+  public AuditResult(
+      String schema,
+      ModelInfo model,
+      EvalInfo eval,
+      Metrics metrics,
+      PeerMetrics.Values peers,
+      Uncertainty uncertainty,
+      AuditSummary summary,
+      RemovalSearchResult removalSearch,
+      Sweep sweep,
+      Map<String, Double> timings,
+      Map<String, String> versions,
+      McReport mc,
+      MechanismResult mechanism) {
+    this(
+        schema,
+        model,
+        eval,
+        metrics,
+        peers,
+        uncertainty,
+        summary,
+        removalSearch,
+        sweep,
+        timings,
+        versions,
+        mc,
+        mechanism,
+        null);
+  }
+
+  /** An audit without mechanism measurements, run in this process alone. */
   public AuditResult(
       String schema,
       ModelInfo model,
@@ -67,7 +101,7 @@ public record AuditResult(
         timings,
         versions,
         mc,
-        null);
+        (MechanismResult) null);
   }
 
   /** The same result, recording that its sweeps ran on {@code engine}. */
@@ -85,6 +119,26 @@ public record AuditResult(
         timings,
         versions,
         mc,
+        mechanism,
+        engine);
+  }
+
+  /** The same result with the mechanism measurements {@code m}. */
+  public AuditResult withMechanism(MechanismResult m) {
+    return new AuditResult(
+        schema,
+        model,
+        eval,
+        metrics,
+        peers,
+        uncertainty,
+        summary,
+        removalSearch,
+        sweep,
+        timings,
+        versions,
+        mc,
+        m,
         engine);
   }
 

@@ -43,9 +43,28 @@ public final class LayerAudit {
    * @param batchRows rows per forward batch
    * @param sweep memory budget, spill directory and progress of the sweep and the joint passes
    * @param search the removal search to run after the sweep (null for none)
+   * @param mechanism the mechanism measurements (null for none)
    */
   public record Options(
-      double threshold, int batchRows, PruningSweep.Settings sweep, RemovalSearch.Options search) {
+      double threshold,
+      int batchRows,
+      PruningSweep.Settings sweep,
+      RemovalSearch.Options search,
+      MechanismProbe.Options mechanism) {
+    /** Options with the default mechanism measurements (the update norms). */
+    public Options(
+        double threshold,
+        int batchRows,
+        PruningSweep.Settings sweep,
+        RemovalSearch.Options search) {
+      this(threshold, batchRows, sweep, search, MechanismProbe.Options.DEFAULT);
+    }
+
+    /** The same options with {@code mechanism} (null for none). */
+    public Options withMechanism(MechanismProbe.Options mechanism) {
+      return new Options(threshold, batchRows, sweep, search, mechanism);
+    }
+
     /** Options without a removal search. */
     public Options(double threshold, int batchRows, PruningSweep.Settings sweep) {
       this(threshold, batchRows, sweep, null);
@@ -58,7 +77,7 @@ public final class LayerAudit {
 
     /** The same options with {@code search}. */
     public Options withSearch(RemovalSearch.Options search) {
-      return new Options(threshold, batchRows, sweep, search);
+      return new Options(threshold, batchRows, sweep, search, mechanism);
     }
   }
 
@@ -161,6 +180,16 @@ public final class LayerAudit {
     if (in.mc() != null) {
       timings.put("mc_sweep_seconds", sweeps.mcSeconds());
     }
+    MechanismProbe probe = null;
+    if (opt.mechanism() != null && in.rows() != null) {
+      long tm = System.nanoTime();
+      PruningSweep.ProgressListener p =
+          opt.sweep().progress() == null
+              ? PruningSweep.ProgressListener.NONE
+              : opt.sweep().progress().next("mechanism");
+      probe = MechanismPass.run(lm, plan.nllBatches(), opt.mechanism(), p);
+      timings.put("mechanism_seconds", (System.nanoTime() - tm) / 1e9);
+    }
 
     AuditResult.Metrics metrics = sweeps.metrics();
     long t2 = System.nanoTime();
@@ -254,7 +283,8 @@ public final class LayerAudit {
                 sweeps.mcPruned(),
                 in.mc().format(),
                 in.mc().maxLength(),
-                in.mc().truncatedQuestions()));
+                in.mc().truncatedQuestions()),
+        probe == null ? null : probe.result());
   }
 
   /** The summed NLL of row {@code row} of a batch's flat {@code [B * perRow]} token NLL. */
