@@ -59,7 +59,7 @@ public record SchemeVerdict(String headline, List<Symptom> symptoms) {
             "variance growth",
             c,
             ModelFigures::varianceGrowth,
-            (m, v) -> m + ": the residual variance grows " + v + "\u00d7 from h_1 to h_L",
+            (m, v) -> m + ": the residual variance grows by a factor " + v + " from h_1 to h_L",
             "variance growth",
             "",
             "smaller",
