@@ -129,15 +129,15 @@ public record SchemeVerdict(String headline, List<Symptom> symptoms) {
               + ": eval loss "
               + word(d.evalLoss(), "lower", "higher")
               + " ("
-              + signed(d.evalLoss(), 2)
+              + signed(d.evalLoss(), 3)
               + " nats), variance growth "
               + word(d.varianceGrowth(), "smaller", "larger")
               + " ("
-              + signed(d.varianceGrowth(), 2)
+              + signed(d.varianceGrowth(), 3)
               + "), deep-half removal cost "
               + word(d.deepHalfDelta(), "smaller", "larger")
               + " ("
-              + signed(d.deepHalfDelta(), 2)
+              + signed(d.deepHalfDelta(), 3)
               + " nats)");
     }
     String over = c.seeds() == 1 ? "one seed" : c.seeds() + " seeds";
@@ -151,26 +151,28 @@ public record SchemeVerdict(String headline, List<Symptom> symptoms) {
   /** {@code value (95% CI low to high)}. */
   static String withInterval(Estimate e, int digits) {
     if (Double.isNaN(e.low())) {
-      return Format.number(e.value(), digits) + " (no interval: too few units)";
+      return num(e.value(), digits) + " (no interval: too few units)";
     }
-    return Format.number(e.value(), digits)
+    return num(e.value(), digits)
         + " (95% CI "
-        + Format.number(e.low(), digits)
+        + num(e.low(), digits)
         + " to "
-        + Format.number(e.high(), digits)
+        + num(e.high(), digits)
         + ")";
   }
 
   private static String signed(Estimate e, int digits) {
-    String v = (e.value() >= 0 ? "+" : "\u2212") + Format.number(Math.abs(e.value()), digits);
+    String v = (e.value() >= 0 ? "+" : "") + num(e.value(), digits);
     if (Double.isNaN(e.low())) {
       return v;
     }
-    return v
-        + ", 95% CI "
-        + Format.number(e.low(), digits)
-        + " to "
-        + Format.number(e.high(), digits);
+    return v + ", 95% CI " + num(e.low(), digits) + " to " + num(e.high(), digits);
+  }
+
+  /** {@link Format#number} with a typographic minus sign. */
+  private static String num(double x, int digits) {
+    String s = Format.number(x, digits);
+    return s.startsWith("-") ? "\u2212" + s.substring(1) : s;
   }
 
   /**

@@ -29,6 +29,9 @@ import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 public record SchemeComparison(
     String method, int seeds, List<ModelFigures> models, List<ModelFigures> differences) {
 
+  /** Below this many evaluation batches the method text calls the eval-loss interval crude. */
+  static final int CRUDE_BELOW = 5;
+
   public SchemeComparison {
     models = List.copyOf(models);
     differences = List.copyOf(differences);
@@ -105,6 +108,9 @@ public record SchemeComparison(
                 + " evaluation batches, variance growth and deep-half removal over the "
                 + runs.get(0).get(0).tokens().length
                 + " evaluation sequences; differences paired on the same units"
+                + (runs.get(0).get(0).batchLoss().length < CRUDE_BELOW
+                    ? " (with so few evaluation batches the eval-loss interval is crude)"
+                    : "")
             : "mean over "
                 + n
                 + " seeds of init and data order, 95% Student-t interval of the mean (t(0.975, "
