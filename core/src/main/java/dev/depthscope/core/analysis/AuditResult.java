@@ -18,6 +18,7 @@ import java.util.Map;
  * @param sweep cost of the pruning sweep
  * @param timings wall-clock seconds per phase
  * @param versions software versions
+ * @param mechanism Jacobian deviation, update norms and logit lens (null when not measured)
  */
 public record AuditResult(
     String schema,
@@ -29,7 +30,34 @@ public record AuditResult(
     RemovalSearchResult removalSearch,
     Sweep sweep,
     Map<String, Double> timings,
-    Map<String, String> versions) {
+    Map<String, String> versions,
+    MechanismResult mechanism) {
+
+  /** An audit without mechanism measurements. */
+  public AuditResult(
+      String schema,
+      ModelInfo model,
+      EvalInfo eval,
+      Metrics metrics,
+      Uncertainty uncertainty,
+      AuditSummary summary,
+      RemovalSearchResult removalSearch,
+      Sweep sweep,
+      Map<String, Double> timings,
+      Map<String, String> versions) {
+    this(
+        schema,
+        model,
+        eval,
+        metrics,
+        uncertainty,
+        summary,
+        removalSearch,
+        sweep,
+        timings,
+        versions,
+        null);
+  }
 
   /** An audit without a removal search. */
   public AuditResult(

@@ -41,12 +41,31 @@ public final class LayerAudit {
    * @param batchRows rows per forward batch
    * @param sweep memory budget, spill directory and progress of the sweep and the joint passes
    * @param search the removal search to run after the sweep (null for none)
+   * @param mechanism the mechanism measurements (null for none)
    */
   public record Options(
-      double threshold, int batchRows, PruningSweep.Settings sweep, RemovalSearch.Options search) {
+      double threshold,
+      int batchRows,
+      PruningSweep.Settings sweep,
+      RemovalSearch.Options search,
+      MechanismProbe.Options mechanism) {
+    /** Options with the default mechanism measurements. */
+    public Options(
+        double threshold,
+        int batchRows,
+        PruningSweep.Settings sweep,
+        RemovalSearch.Options search) {
+      this(threshold, batchRows, sweep, search, MechanismProbe.Options.DEFAULT);
+    }
+
     /** Options without a removal search. */
     public Options(double threshold, int batchRows, PruningSweep.Settings sweep) {
       this(threshold, batchRows, sweep, null);
+    }
+
+    /** The same options with {@code mechanism} (null for none). */
+    public Options withMechanism(MechanismProbe.Options mechanism) {
+      return new Options(threshold, batchRows, sweep, search, mechanism);
     }
 
     /** Defaults for tests: everything in memory, no progress, no search. */
@@ -56,7 +75,7 @@ public final class LayerAudit {
 
     /** The same options with {@code search}. */
     public Options withSearch(RemovalSearch.Options search) {
-      return new Options(threshold, batchRows, sweep, search);
+      return new Options(threshold, batchRows, sweep, search, mechanism);
     }
   }
 
@@ -107,6 +126,7 @@ public final class LayerAudit {
     double[] tokens = null;
     long spilled = 0;
     long[][] expertLoad = null;
+    MechanismProbe probe = null;
     List<long[][]> batches = new ArrayList<>();
     long t0 = System.nanoTime();
     if (in.rows() != null) {
@@ -120,8 +140,16 @@ public final class LayerAudit {
       int[] shapeLens = batches.stream().mapToInt(x -> seqLen).toArray();
       HiddenStateMetrics metrics =
           new HiddenStateMetrics(layers, lm.config().hiddenSize(), shapeRows, shapeLens);
+      probe =
+          opt.mechanism() == null
+              ? null
+              : new MechanismProbe(lm, batches, opt.mechanism(), metrics);
       PruningSweep.Result r =
-          PruningSweep.run(lm, batches, metrics, offset(opt.sweep(), done, total, 0, states));
+          PruningSweep.run(
+              lm,
+              batches,
+              probe == null ? metrics : probe,
+              offset(opt.sweep(), done, total, 0, states));
       done += r.blockEvaluations();
       batchCount += batches.size();
       spilled = Math.max(spilled, r.spilledBytes());
@@ -142,6 +170,9 @@ public final class LayerAudit {
       hidden = metrics.values();
     }
     timings.put("nll_sweep_seconds", (System.nanoTime() - t0) / 1e9);
+    if (probe != null) {
+      timings.put("mechanism_seconds", probe.seconds());
+    }
 
     McOutcome mc = null;
     if (in.mc() != null) {
@@ -237,7 +268,8 @@ public final class LayerAudit {
         search,
         new AuditResult.Sweep(done, batchCount * (long) layers * (layers + 1), batchCount, spilled),
         timings,
-        versions());
+        versions(),
+        probe == null ? null : probe.result());
   }
 
   /** The summed NLL of row {@code row} of a batch's flat {@code [B * perRow]} token NLL. */

@@ -352,6 +352,25 @@ public final class CausalLm implements AutoCloseable {
     return head(hLast, ids, false).tokenNll();
   }
 
+  /**
+   * What the logit lens needs from the head: the next-token NLL of {@link #tokenNll} and, at the
+   * same positions, the most likely next token (the argmax of the logits, the lowest id on ties),
+   * both {@code [B * (T-1)]}.
+   */
+  public record Top1Output(float[] tokenNll, int[] top1) {}
+
+  /** {@link #tokenNll} together with each position's argmax token (see {@link Top1Output}). */
+  public Top1Output tokenNllTop1(NDArray h, long[][] ids) {
+    int[] top1 = new int[ids.length * ids[0].length];
+    float[] nll = head(h, ids, false, headSliceRows(), HEAD_CHUNK_BYTES, top1).tokenNll();
+    int t = ids[0].length;
+    int[] out = new int[ids.length * (t - 1)];
+    for (int r = 0; r < ids.length; r++) {
+      System.arraycopy(top1, r * t, out, r * (t - 1), t - 1);
+    }
+    return new Top1Output(nll, out);
+  }
+
   /** Vocabulary rows of the LM head processed at once: at most {@link #HEAD_SLICE_BYTES}. */
   private int headSliceRows() {
     return (int)
@@ -372,6 +391,12 @@ public final class CausalLm implements AutoCloseable {
    * tests can run the slicing and chunking paths on tiny models.
    */
   HeadOutput head(NDArray hLast, long[][] ids, boolean withLogitsLast, int slice, long chunkBytes) {
+    return head(hLast, ids, withLogitsLast, slice, chunkBytes, null);
+  }
+
+  /** The head; fills {@code top1} ({@code [B * T]}) with each position's argmax when not null. */
+  private HeadOutput head(
+      NDArray hLast, long[][] ids, boolean withLogitsLast, int slice, long chunkBytes, int[] top1) {
     int b = ids.length;
     int t = ids[0].length;
     int v = config.vocabSize();
@@ -393,6 +418,10 @@ public final class CausalLm implements AutoCloseable {
       java.util.Arrays.fill(lseMax, Double.NEGATIVE_INFINITY);
       double[] targetLogit = new double[n];
       float[] logitsLast = withLogitsLast ? new float[b * v] : null;
+      float[] best = top1 == null ? null : new float[n];
+      if (best != null) {
+        java.util.Arrays.fill(best, Float.NEGATIVE_INFINITY);
+      }
       for (int start = 0; start < v; start += slice) {
         int len = Math.min(slice, v - start);
         try (NDManager s = sub.newSubManager()) {
@@ -410,6 +439,9 @@ public final class CausalLm implements AutoCloseable {
               xr.attach(c);
               NDArray logits = DecoderBlock.linear(xr, w, null); // [r1 - r0, len]
               slicePart(logits, start, r0, r1, targets, lseMax, lseSum, targetLogit);
+              if (top1 != null) {
+                Top1.merge(logits, start, r0, best, top1);
+              }
               for (int r = 0; withLogitsLast && r < b; r++) {
                 int row = r * t + t - 1;
                 if (row >= r0 && row < r1) {
