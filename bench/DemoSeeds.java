@@ -2,7 +2,8 @@
 // the tests): for each candidate folder, each seed's Pre-LN and LNS models are measured on 8 eval
 // batches of 16 rows of their own held-out text (DepthMeasures, as the demo does), and the table
 // prints per seed the eval loss, variance growth and deep-half removal cost of both models with
-// bootstrap intervals, then the mean over seeds with its 95% t-interval.
+// bootstrap intervals, and the deep half's Jacobian deviation (2 probes), then the mean over seeds
+// with its 95% t-interval.
 //
 // Usage (from the repository root, after mvn package):
 //   java -cp 'analyzer-cli/target/depthscope.jar:analyzer-cli/target/lib/*' \
@@ -42,7 +43,7 @@ public class DemoSeeds {
         List<DepthMeasures> pair = new ArrayList<>();
         for (String scheme : new String[] {"pre", "lns"}) {
           try (CausalLm lm = CausalLm.open(seed.resolve("run/" + scheme + "/model"))) {
-            pair.add(DepthMeasures.measure(lm, batches));
+            pair.add(DepthMeasures.measure(lm, batches, 2));
           }
         }
         runs.add(pair);
@@ -63,7 +64,7 @@ public class DemoSeeds {
     ModelFigures d = c.differences().get(0);
     System.out.printf(
         Locale.ROOT,
-        "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+        "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
         name,
         f(pre.evalLoss(), 4),
         f(lns.evalLoss(), 4),
@@ -73,7 +74,10 @@ public class DemoSeeds {
         f(d.varianceGrowth(), 2),
         f(pre.deepHalfDelta(), 3),
         f(lns.deepHalfDelta(), 3),
-        f(d.deepHalfDelta(), 3));
+        f(d.deepHalfDelta(), 3),
+        f(pre.deepHalfJacobianDeviation(), 3),
+        f(lns.deepHalfJacobianDeviation(), 3),
+        f(d.deepHalfJacobianDeviation(), 3));
   }
 
   static String f(Estimate e, int digits) {

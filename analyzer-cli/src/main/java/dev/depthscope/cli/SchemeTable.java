@@ -34,6 +34,14 @@ final class SchemeTable {
             "blocks " + f.deepHalfFirst() + "-" + (f.layers() - 1) + " removed (nats)",
             ModelFigures::deepHalfDelta,
             3));
+    if (f.deepHalfJacobianDeviation() != null) {
+      rows.add(
+          row(
+              c,
+              "Jacobian deviation, blocks " + f.deepHalfFirst() + "-" + (f.layers() - 1),
+              ModelFigures::deepHalfJacobianDeviation,
+              3));
+    }
     int[] width = new int[header.size()];
     for (List<String> r : rows) {
       for (int i = 0; i < r.size(); i++) {

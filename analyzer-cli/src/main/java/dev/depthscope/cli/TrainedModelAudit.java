@@ -23,6 +23,13 @@ import java.util.List;
  * same batches. The model is opened on the device it was trained on.
  */
 final class TrainedModelAudit {
+  /**
+   * Hutchinson probes per deep-half block and batch for the comparison's Jacobian deviation: each
+   * sequence carries its own probe average and the interval resamples sequences, so probe noise is
+   * inside the interval; two probes keep the cost near two extra passes over the deep half.
+   */
+  static final int JACOBIAN_PROBES = 2;
+
   private TrainedModelAudit() {}
 
   /**
@@ -56,7 +63,7 @@ final class TrainedModelAudit {
               new LayerAudit.Inputs("eval:" + eval.source(), rows, null),
               new LayerAudit.Options(
                   0.01, rowsPerBatch, PruningSweep.Settings.inMemory().withProgress(p)));
-      measures = DepthMeasures.measure(lm, batches);
+      measures = DepthMeasures.measure(lm, batches, JACOBIAN_PROBES);
     }
     AuditJson.write(audit, modelDir.getParent().resolve("audit.json"));
     return new Audited(audit, measures);

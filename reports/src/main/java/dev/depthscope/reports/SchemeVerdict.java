@@ -9,13 +9,15 @@ import java.util.function.Function;
 
 /**
  * A norm-scheme comparison in plain words, one symptom at a time: for each symptom (eval loss,
- * variance growth, joint removal of the deep half) one sentence per model with its own number and
- * interval, and one sentence per difference saying whether its interval excludes zero. Models whose
- * numbers differ never share a sentence: numbers are printed with as many significant digits as it
- * takes to tell them apart. The headline states only what the intervals support.
+ * variance growth, joint removal of the deep half, Jacobian deviation of the deep half) one
+ * sentence per model with its own number and interval, and one sentence per difference saying
+ * whether its interval excludes zero. Models whose numbers differ never share a sentence: numbers
+ * are printed with as many significant digits as it takes to tell them apart. The headline states
+ * only what the intervals support.
  *
  * @param headline what this run measured, in one sentence
- * @param symptoms the symptoms in order: eval loss, variance growth, deep-half removal
+ * @param symptoms the symptoms in order: eval loss, variance growth, deep-half removal, and when
+ *     measured the deep half's Jacobian deviation
  */
 public record SchemeVerdict(String headline, List<Symptom> symptoms) {
 
@@ -74,6 +76,27 @@ public record SchemeVerdict(String headline, List<Symptom> symptoms) {
             " nats",
             "smaller (its deep half matters less)",
             "larger (its deep half matters more)"));
+    if (models.stream().allMatch(m -> m.deepHalfJacobianDeviation() != null)) {
+      symptoms.add(
+          symptom(
+              "Jacobian deviation",
+              c,
+              ModelFigures::deepHalfJacobianDeviation,
+              (m, v) ->
+                  m
+                      + ": the deep half's blocks deviate from the identity by ||J \u2212 I||_F /"
+                      + " \u221a(BTD) = "
+                      + v
+                      + " (root mean square over blocks "
+                      + first.deepHalfFirst()
+                      + "\u2013"
+                      + (first.layers() - 1)
+                      + ")",
+              "deep half",
+              "",
+              "closer to the identity (its deep blocks change less)",
+              "farther from the identity (its deep blocks do more)"));
+    }
     return new SchemeVerdict(headline(c), symptoms);
   }
 
@@ -138,7 +161,14 @@ public record SchemeVerdict(String headline, List<Symptom> symptoms) {
               + word(d.deepHalfDelta(), "smaller", "larger")
               + " ("
               + signed(d.deepHalfDelta(), 3)
-              + " nats)");
+              + " nats)"
+              + (d.deepHalfJacobianDeviation() == null
+                  ? ""
+                  : ", deep-half Jacobian deviation "
+                      + word(d.deepHalfJacobianDeviation(), "smaller", "larger")
+                      + " ("
+                      + signed(d.deepHalfJacobianDeviation(), 3)
+                      + ")"));
     }
     String over = c.seeds() == 1 ? "one seed" : c.seeds() + " seeds";
     return "Measured on " + over + ", 95% intervals: " + String.join("; ", clauses) + ".";

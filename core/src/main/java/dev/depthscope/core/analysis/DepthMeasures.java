@@ -28,6 +28,12 @@ import java.util.List;
  * @param varianceFirst per sequence, the summed over positions variance over the hidden dimension
  *     of h_1 (the output of block 0)
  * @param varianceLast the same for h_L
+ * @param jacobianSquares per sequence, summed over the deep-half blocks, the probe average of
+ *     {@code ||((J_l - I)^T v)_row||^2} ({@link JacobianProbe}): an unbiased estimate of the row's
+ *     {@code sum_l ||J_l - I||_F^2}; null when not measured
+ * @param jacobianEntries per sequence, the identity's {@code ||I||_F^2} summed over the same blocks
+ *     (blocks x T x D); null when not measured
+ * @param jacobianProbes Hutchinson probes per block and batch (0 when not measured)
  */
 public record DepthMeasures(
     int layers,
@@ -38,15 +44,29 @@ public record DepthMeasures(
     double[] baseNll,
     double[] deepHalfNll,
     double[] varianceFirst,
-    double[] varianceLast) {
+    double[] varianceLast,
+    double[] jacobianSquares,
+    double[] jacobianEntries,
+    int jacobianProbes) {
 
   /** The first block of the deep half of an L-block model. */
   public static int deepHalfFirst(int layers) {
     return (layers + 1) / 2;
   }
 
-  /** Measures {@code lm} on {@code batches} (each a rectangle {@code [B, T]}, T >= 2). */
+  /** Without the Jacobian. */
   public static DepthMeasures measure(CausalLm lm, List<long[][]> batches) {
+    return measure(lm, batches, 0);
+  }
+
+  /**
+   * Measures {@code lm} on {@code batches} (each a rectangle {@code [B, T]}, T >= 2), with {@code
+   * probes} Hutchinson probes per deep-half block and batch for the Jacobian deviation (0 for
+   * none). The probes of block l and batch b are drawn from the seed the audit's {@code --jacobian}
+   * uses ({@link MechanismProbe.Options#DEFAULT_SEED}), so on the same batches each block's figure
+   * is the audit's {@code jacobian_deviation[l]}.
+   */
+  public static DepthMeasures measure(CausalLm lm, List<long[][]> batches, int probes) {
     int layers = lm.config().numLayers();
     int first = deepHalfFirst(layers);
     int sequences = batches.stream().mapToInt(b -> b.length).sum();
@@ -57,6 +77,8 @@ public record DepthMeasures(
     double[] deep = new double[sequences];
     double[] varFirst = new double[sequences];
     double[] varLast = new double[sequences];
+    double[] jac = probes > 0 ? new double[sequences] : null;
+    double[] entries = probes > 0 ? new double[sequences] : null;
     int d = lm.config().hiddenSize();
     int row = 0;
     try (NDManager m = lm.manager().newSubManager()) {
@@ -68,6 +90,18 @@ public record DepthMeasures(
           NDArray h = lm.embed(step, ids);
           NDArray atFirst = null;
           for (int j = 0; j < layers; j++) {
+            if (probes > 0 && j >= first) {
+              int block = j;
+              JacobianProbe.Batch est =
+                  JacobianProbe.measure(
+                      v -> lm.block(block, v, att), h, probes, probeSeed(block, b));
+              for (int i = 0; i < ids.length; i++) {
+                for (int k = 0; k < probes; k++) {
+                  jac[row + i] += est.probeSquares()[k][i] / probes;
+                }
+                entries[row + i] += est.entriesPerRow();
+              }
+            }
             h = lm.block(j, h, att);
             if (j == 0) {
               addVariance(h.toFloatArray(), t, d, varFirst, row);
@@ -93,7 +127,13 @@ public record DepthMeasures(
       }
     }
     return new DepthMeasures(
-        layers, first, batchLoss, batchOf, tokens, base, deep, varFirst, varLast);
+        layers, first, batchLoss, batchOf, tokens, base, deep, varFirst, varLast, jac, entries,
+        probes);
+  }
+
+  /** The seed of block l's probes on batch b, as the audit's mechanism probe draws them. */
+  static long probeSeed(int layer, int batch) {
+    return MechanismProbe.Options.DEFAULT_SEED * 1_000_003L + layer * 65_537L + batch;
   }
 
   /** Adds, per sequence of a {@code [B, T, D]} state, the summed per-position variance. */
@@ -132,6 +172,16 @@ public record DepthMeasures(
   /** Joint NLL increase when the deep half is removed (nats per token). */
   public double deepHalfDelta() {
     return (sum(deepHalfNll) - sum(baseNll)) / sum(tokens);
+  }
+
+  /**
+   * The Jacobian deviation of the deep half: {@code sqrt(sum_l ||J_l - I||_F^2 / sum_l ||I||_F^2)}
+   * over its blocks, the root mean square of their {@code jacobian_deviation}; NaN if not measured.
+   */
+  public double deepHalfJacobianDeviation() {
+    return jacobianSquares == null
+        ? Double.NaN
+        : Math.sqrt(sum(jacobianSquares) / sum(jacobianEntries));
   }
 
   static double sum(double[] x) {

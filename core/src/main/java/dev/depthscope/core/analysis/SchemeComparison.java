@@ -10,9 +10,9 @@ import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 
 /**
  * Norm schemes compared symptom by symptom, each figure with a 95% interval: the eval loss, the
- * variance growth h_L / h_1, and the NLL cost of removing the deep half together ({@link
- * DepthMeasures}), per model and as the difference of every model from the first (the reference,
- * Pre-LN in the demo).
+ * variance growth h_L / h_1, the NLL cost of removing the deep half together and the Jacobian
+ * deviation of the deep half ({@link DepthMeasures}), per model and as the difference of every
+ * model from the first (the reference, Pre-LN in the demo).
  *
  * <p>With one seed the intervals are percentile bootstraps ({@link Bootstrap#RESAMPLES} resamples,
  * seed {@link Bootstrap#SEED}): the eval loss over evaluation batches, the other two over
@@ -54,6 +54,8 @@ public record SchemeComparison(
    * @param evalLoss mean next-token NLL on the eval batches (nats)
    * @param varianceGrowth variance of h_L over h_1
    * @param deepHalfDelta NLL increase with the deep half removed together (nats per token)
+   * @param deepHalfJacobianDeviation the root mean square over the deep-half blocks of {@code ||J_l
+   *     - I||_F / sqrt(B*T*D)} (null when not measured)
    * @param deepHalfFirst first block of the deep half (0-based; the half runs to the last block)
    * @param layers L
    */
@@ -62,6 +64,7 @@ public record SchemeComparison(
       Estimate evalLoss,
       Estimate varianceGrowth,
       Estimate deepHalfDelta,
+      Estimate deepHalfJacobianDeviation,
       int deepHalfFirst,
       int layers) {}
 
@@ -105,7 +108,8 @@ public record SchemeComparison(
                 + Bootstrap.SEED
                 + "): eval loss over the "
                 + runs.get(0).get(0).batchLoss().length
-                + " evaluation batches, variance growth and deep-half removal over the "
+                + " evaluation batches, variance growth, deep-half removal and Jacobian deviation"
+                + " over the "
                 + runs.get(0).get(0).tokens().length
                 + " evaluation sequences; differences paired on the same units"
                 + (runs.get(0).get(0).batchLoss().length < CRUDE_BELOW
@@ -130,11 +134,15 @@ public record SchemeComparison(
         idx -> mean(x.batchLoss(), idx) - (ref == null ? 0 : mean(ref.batchLoss(), idx));
     ToDoubleFunction<int[]> growth = idx -> growth(x, idx) - (ref == null ? 0 : growth(ref, idx));
     ToDoubleFunction<int[]> deep = idx -> deep(x, idx) - (ref == null ? 0 : deep(ref, idx));
+    boolean jacobian =
+        x.jacobianSquares() != null && (ref == null || ref.jacobianSquares() != null);
+    ToDoubleFunction<int[]> jac = idx -> jacobian(x, idx) - (ref == null ? 0 : jacobian(ref, idx));
     return new ModelFigures(
         label,
         bootstrap(x.batchLoss().length, loss),
         bootstrap(x.tokens().length, growth),
         bootstrap(x.tokens().length, deep),
+        jacobian ? bootstrap(x.tokens().length, jac) : null,
         x.deepHalfFirst(),
         x.layers());
   }
@@ -175,6 +183,10 @@ public record SchemeComparison(
         tInterval(seeds.stream().mapToDouble(s -> s.evalLoss().value()).toArray()),
         tInterval(seeds.stream().mapToDouble(s -> s.varianceGrowth().value()).toArray()),
         tInterval(seeds.stream().mapToDouble(s -> s.deepHalfDelta().value()).toArray()),
+        seeds.stream().allMatch(s -> s.deepHalfJacobianDeviation() != null)
+            ? tInterval(
+                seeds.stream().mapToDouble(s -> s.deepHalfJacobianDeviation().value()).toArray())
+            : null,
         f.deepHalfFirst(),
         f.layers());
   }
@@ -209,6 +221,16 @@ public record SchemeComparison(
       den += x.varianceFirst()[i];
     }
     return num / den;
+  }
+
+  private static double jacobian(DepthMeasures x, int[] idx) {
+    double num = 0;
+    double den = 0;
+    for (int i : idx) {
+      num += x.jacobianSquares()[i];
+      den += x.jacobianEntries()[i];
+    }
+    return Math.sqrt(num / den);
   }
 
   private static double deep(DepthMeasures x, int[] idx) {

@@ -1,6 +1,7 @@
 package dev.depthscope.core.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -64,6 +65,34 @@ class DepthMeasuresTest {
         }
       }
       assertEquals((cut - base) / count, m.deepHalfDelta(), 1e-5, name + " deep half");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"llama-tiny-bf16", "qwen3-tiny-bf16"})
+  void deepHalfJacobianIsTheRootMeanSquareOfTheAuditsPerBlockDeviation(String name) {
+    Path dir = TestData.model(name);
+    long[][] ids = TokenIdsFile.read(dir.resolve("reference/activations.safetensors"));
+    int probes = 3;
+    LayerAudit.Options opt =
+        LayerAudit.Options.of(0.01, ids.length)
+            .withMechanism(MechanismProbe.Options.DEFAULT.withJacobian(probes));
+    try (CausalLm lm = CausalLm.open(dir)) {
+      int layers = lm.config().numLayers();
+      MechanismResult audit =
+          LayerAudit.run(lm, dir, new LayerAudit.Inputs("token-ids", ids, null), opt).mechanism();
+      DepthMeasures m = DepthMeasures.measure(lm, List.<long[][]>of(ids), probes);
+      int first = m.deepHalfFirst();
+      double squares = 0;
+      for (int l = first; l < layers; l++) {
+        squares += audit.jacobianDeviation()[l] * audit.jacobianDeviation()[l];
+      }
+      double expected = Math.sqrt(squares / (layers - first));
+      assertEquals(expected, m.deepHalfJacobianDeviation(), 1e-4 * expected, name);
+      assertEquals(probes, m.jacobianProbes());
+      assertTrue(
+          Double.isNaN(
+              DepthMeasures.measure(lm, List.<long[][]>of(ids)).deepHalfJacobianDeviation()));
     }
   }
 }

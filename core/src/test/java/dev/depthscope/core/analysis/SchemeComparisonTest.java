@@ -30,7 +30,11 @@ class SchemeComparisonTest {
     double[] vl = new double[n];
     int[] batchOf = new int[n];
     double[] batchLoss = new double[batches];
+    double[] jac = new double[n];
+    double[] entries = new double[n];
     for (int i = 0; i < n; i++) {
+      entries[i] = 2 * 7 * 8;
+      jac[i] = entries[i] * (0.3 + shift / 4 + 0.05 * r.nextDouble());
       batchOf[i] = i / 3;
       tokens[i] = 7;
       base[i] = 7 * (2 + shift + 0.3 * r.nextGaussian());
@@ -39,7 +43,7 @@ class SchemeComparisonTest {
       vl[i] = v1[i] * (3 + shift + r.nextDouble());
       batchLoss[i / 3] += base[i] / 21;
     }
-    return new DepthMeasures(4, 2, batchLoss, batchOf, tokens, base, deep, v1, vl);
+    return new DepthMeasures(4, 2, batchLoss, batchOf, tokens, base, deep, v1, vl, jac, entries, 3);
   }
 
   @Test
@@ -93,6 +97,12 @@ class SchemeComparisonTest {
     assertEquals(pre.deepHalfDelta(), f.deepHalfDelta().value(), 1e-12);
     assertEquals(expected[0], f.deepHalfDelta().low(), 1e-12);
     assertEquals(expected[1], f.deepHalfDelta().high(), 1e-12);
+    Bootstrap.Interval j = Bootstrap.ratioInterval(pre.jacobianSquares(), pre.jacobianEntries());
+    assertEquals(pre.deepHalfJacobianDeviation(), f.deepHalfJacobianDeviation().value(), 1e-12);
+    // sqrt is monotone: the percentiles of the root are the roots of the percentiles, up to the
+    // interpolation between two neighbouring resamples.
+    assertEquals(Math.sqrt(j.low()), f.deepHalfJacobianDeviation().low(), 1e-3);
+    assertEquals(Math.sqrt(j.high()), f.deepHalfJacobianDeviation().high(), 1e-3);
     assertTrue(c.differences().isEmpty());
     assertTrue(c.method().contains("6 evaluation batches") && c.method().contains("18"));
   }
