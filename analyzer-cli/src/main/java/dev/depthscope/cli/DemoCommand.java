@@ -66,10 +66,15 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--steps",
-      description = "Training steps per model (default: 300, or 25 with --quick).")
+      paramLabel = "N",
+      description = "Training steps per model (default: " + STEPS + ", or 25 with --quick).")
   Integer steps;
 
-  @Option(names = "--seed", defaultValue = "7", description = "Seed of data and init.")
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      defaultValue = "7",
+      description = "Seed of data and init (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--layers", description = "Blocks per model (default: 12, or 6 with --quick).")
@@ -104,11 +109,21 @@ final class DemoCommand implements Callable<Integer> {
       List<Long> seeds,
       SchemeComparison comparison) {}
 
+  /** Default blocks per model, chosen by measurement (README, "demo"). */
+  static final int LAYERS = 24;
+
+  /** Default width. */
+  static final int HIDDEN = 64;
+
+  /** Default training steps per model. */
+  static final int STEPS = 150;
+
   /** Evaluation batches of 16 rows each model is evaluated and audited on (2 with --quick). */
   static final int EVAL_BATCHES = 8;
 
   @Option(
       names = "--seeds",
+      paramLabel = "N",
       defaultValue = "1",
       description =
           "Train N pairs (seeds SEED, SEED+1, ...; each its own data and init) into DIR/seed-<s>/"
@@ -121,9 +136,9 @@ final class DemoCommand implements Callable<Integer> {
     Device d = device.require();
     long t0 = System.nanoTime();
     Progress progress = output.progress();
-    int layers = layersOption != null ? layersOption : quick ? 6 : 12;
-    int hidden = hiddenOption != null ? hiddenOption : 64;
-    int trainSteps = steps != null ? steps : quick ? 25 : 300;
+    int layers = layersOption != null ? layersOption : quick ? 6 : LAYERS;
+    int hidden = hiddenOption != null ? hiddenOption : HIDDEN;
+    int trainSteps = steps != null ? steps : quick ? 25 : STEPS;
     output.status(
         "depthscope demo: a synthetic language; two %d-layer models (d = %d), %d steps each%s",
         layers, hidden, trainSteps, seeds > 1 ? ", " + seeds + " seeds" : "");
