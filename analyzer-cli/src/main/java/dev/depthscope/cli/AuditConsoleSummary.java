@@ -72,13 +72,17 @@ final class AuditConsoleSummary {
             Counts.of(b - a + 1, "contiguous block"));
         RemovedSet cut = s.cut();
         if (cut != null) {
+          String cutCi =
+              cut.ci95() == null
+                  ? "no interval: needs at least " + AuditIntervals.MIN_UNITS + " sequences"
+                  : String.format(
+                      Locale.ROOT, "95%% CI %+.4f..%+.4f", cut.ci95()[0], cut.ci95()[1]);
           o.printf(
               Locale.ROOT,
-              "  removed together    they cost %+.4f nats (95%% CI %+.4f..%+.4f), measured;"
+              "  removed together    they cost %+.4f nats (%s), measured;"
                   + " one at a time they add up to %+.4f%n",
               cut.jointDeltaNll(),
-              cut.ci95()[0],
-              cut.ci95()[1],
+              cutCi,
               cut.sumOfSingleDeltas());
         }
       }

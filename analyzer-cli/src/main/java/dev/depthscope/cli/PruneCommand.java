@@ -1,6 +1,7 @@
 package dev.depthscope.cli;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import dev.depthscope.core.analysis.AuditJson;
 import dev.depthscope.core.analysis.AuditResult;
@@ -206,10 +207,15 @@ final class PruneCommand implements Callable<Integer> {
     provenance.addProperty("baseline_nll", a.metrics().baselineNll());
     provenance.addProperty("joint_nll", set.jointNll());
     provenance.addProperty("joint_delta_nll", set.jointDeltaNll());
-    JsonArray ci = new JsonArray();
-    ci.add(set.ci95()[0]);
-    ci.add(set.ci95()[1]);
-    provenance.add("joint_delta_nll_ci95", ci);
+    if (set.ci95() == null) {
+      // One evaluation sequence: no interval, said as null rather than a zero-width one.
+      provenance.add("joint_delta_nll_ci95", JsonNull.INSTANCE);
+    } else {
+      JsonArray ci = new JsonArray();
+      ci.add(set.ci95()[0]);
+      ci.add(set.ci95()[1]);
+      provenance.add("joint_delta_nll_ci95", ci);
+    }
     provenance.addProperty("sum_of_single_deltas", set.sumOfSingleDeltas());
     return set;
   }

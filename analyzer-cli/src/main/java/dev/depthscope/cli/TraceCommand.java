@@ -3,6 +3,7 @@ package dev.depthscope.cli;
 import ai.djl.Device;
 import dev.depthscope.core.checkpoint.SafetensorsWriter;
 import dev.depthscope.core.eval.TokenIdsFile;
+import dev.depthscope.core.io.OutputConflictException;
 import dev.depthscope.core.model.CausalLm;
 import dev.depthscope.core.model.Trace;
 import java.io.IOException;
@@ -59,8 +60,15 @@ final class TraceCommand implements Callable<Integer> {
       names = "--out",
       required = true,
       paramLabel = "OUT.safetensors",
-      description = "Output file; written atomically (temporary file, then a move).")
+      description =
+          "Output file; written atomically (temporary file, then a move). An existing file is"
+              + " refused unless --force.")
   Path out;
+
+  @Option(
+      names = "--force",
+      description = "Replace an existing --out file (it stays intact until the new one is whole).")
+  boolean force;
 
   @Mixin OutputOptions output;
 
@@ -100,6 +108,10 @@ final class TraceCommand implements Callable<Integer> {
           out
               + ": is a directory; --out takes the trace file to write, e.g. "
               + out.resolve("trace.safetensors"));
+    }
+    if (Files.exists(out) && !force) {
+      throw new OutputConflictException(
+          out + ": already exists; pass --force to replace it, or choose another --out");
     }
     Path dir = model.resolve();
     long[][] ids = TokenIdsFile.read(tokenIds);

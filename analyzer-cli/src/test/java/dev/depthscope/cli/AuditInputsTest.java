@@ -59,6 +59,10 @@ class AuditInputsTest {
             text.toString(),
             "--seq-len",
             Integer.toString(fitting),
+            "--search",
+            "greedy",
+            "--remove-up-to",
+            "2",
             "--out",
             out.toString());
     assertEquals(0, one.code(), one.err());
@@ -66,12 +70,19 @@ class AuditInputsTest {
     assertEquals(1, a.eval().sequences());
     assertEquals(tokens, a.eval().tokens(), "every text token but the first is predicted");
     assertNull(a.uncertainty().pruningDeltaNll(), "no zero-width interval");
+    // Joint removals resample the same one sequence: no interval there either.
+    assertEquals(2, a.removalSearch().greedy().size());
+    a.removalSearch().greedy().forEach(set -> assertNull(set.ci95(), set.toString()));
+    if (a.summary().cut() != null) {
+      assertNull(a.summary().cut().ci95(), "the measured cut has no interval");
+    }
     assertTrue(a.uncertainty().method().contains("needs at least 2 sequences"), a.toString());
     assertTrue(one.out().contains("no interval: needs at least 2 sequences"), one.out());
     assertTrue(
         one.err().contains("depthscope: warning: text:short.txt gives 1 sequence"), one.err());
     String html = Files.readString(out.resolve("report.html"));
     assertTrue(html.contains("no interval: needs at least 2 sequences"), "report says so");
+    assertTrue(html.contains("<td>no interval</td>"), "the removal table says so too");
     assertFalse(
         Files.readString(out.resolve("layers.csv")).contains("ci_low"), "no interval columns");
     assertFalse(a.summary().baselineAboveUniform(), "a trained model beats a uniform guess");

@@ -142,7 +142,15 @@ class CommandsTest {
     assertTrue(loud.err().contains("load 100%") && loud.err().contains("blocks"), loud.err());
     assertTrue(loud.err().contains("forward 100%"), "a bar over the pass's blocks: " + loud.err());
     Run quiet =
-        run("trace", dir.toString(), "--token-ids", ids.toString(), "--out", out, "--quiet");
+        run(
+            "trace",
+            dir.toString(),
+            "--token-ids",
+            ids.toString(),
+            "--out",
+            out,
+            "--quiet",
+            "--force");
     assertEquals(0, quiet.code(), quiet.err());
     assertEquals("", quiet.err(), "--quiet: nothing on stderr");
     assertTrue(quiet.out().contains("mean NLL"), quiet.out());

@@ -150,6 +150,34 @@ class OutputSetCommandTest {
   }
 
   @Test
+  void traceRefusesToReplaceAnExistingFileUnlessForced(@TempDir Path tmp) throws Exception {
+    Path dir = TestData.model("qwen3-tiny-bf16");
+    String ids = dir.resolve("reference/activations.safetensors").toString();
+    Path out = Files.writeString(tmp.resolve("t.safetensors"), "an earlier result");
+    Run refused =
+        Run.of("trace", dir.toString(), "--token-ids", ids, "--quiet", "--out", out.toString());
+    assertEquals(2, refused.code());
+    assertEquals(
+        "depthscope: error: "
+            + out
+            + ": already exists; pass --force to replace it, or choose another --out",
+        refused.err().strip());
+    assertEquals("an earlier result", Files.readString(out), "left as it was");
+    Run forced =
+        Run.of(
+            "trace",
+            dir.toString(),
+            "--token-ids",
+            ids,
+            "--quiet",
+            "--force",
+            "--out",
+            out.toString());
+    assertEquals(0, forced.code(), forced.err());
+    assertTrue(Files.size(out) > 1000, "replaced by the trace");
+  }
+
+  @Test
   void traceGetsTheUmaskPermissionsAndNamesAnUnwritablePath(@TempDir Path tmp) throws Exception {
     Path dir = TestData.model("qwen3-tiny-bf16");
     String ids = dir.resolve("reference/activations.safetensors").toString();

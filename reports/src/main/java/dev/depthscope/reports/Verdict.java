@@ -162,10 +162,13 @@ public record Verdict(String headline, List<String> facts) {
             : "";
     return "Removed together, measured, they raise the NLL by "
         + Format.number(cut.jointDeltaNll(), 4)
-        + " nats per token (95% CI "
-        + Format.number(cut.ci95()[0], 4)
-        + " to "
-        + Format.number(cut.ci95()[1], 4)
+        + " nats per token ("
+        + (cut.ci95() == null
+            ? "no interval: one sequence"
+            : "95% CI "
+                + Format.number(cut.ci95()[0], 4)
+                + " to "
+                + Format.number(cut.ci95()[1], 4))
         + "); one at a time their costs add up to "
         + Format.number(cut.sumOfSingleDeltas(), 4)
         + compared

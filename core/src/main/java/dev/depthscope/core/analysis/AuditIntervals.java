@@ -100,9 +100,13 @@ public final class AuditIntervals {
   /**
    * {@code [low, high]} of {@code sum(pruned - base) / sum(denominator)} over the units (sequences
    * or questions), the bootstrap every removal's delta gets: single blocks here, joint removals in
-   * {@link JointMeasurement} and {@link JointPhase}.
+   * {@link JointMeasurement} and {@link JointPhase}. Null with fewer than {@link #MIN_UNITS} units,
+   * where every resample is the one unit itself and the interval would have zero width.
    */
   static double[] interval(double[] base, double[] pruned, double[] denominator) {
+    if (base.length < MIN_UNITS) {
+      return null;
+    }
     double[] diff = new double[base.length];
     for (int i = 0; i < diff.length; i++) {
       diff[i] = pruned[i] - base[i];

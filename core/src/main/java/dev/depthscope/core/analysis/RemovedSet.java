@@ -10,13 +10,13 @@ import java.util.List;
  * @param jointNll mean next-token NLL with all of them removed at once (nats)
  * @param jointDeltaNll {@code joint_nll - baseline_nll}
  * @param ci95 95% percentile-bootstrap interval of {@code joint_delta_nll} over sequences, {@code
- *     [low, high]}
+ *     [low, high]}; null with fewer than two sequences (no interval)
  * @param sumOfSingleDeltas the sum of the blocks' one-at-a-time {@code pruning_delta_nll}: what the
  *     joint cost would be if removal effects simply added up
  * @param mcAccuracy multiple-choice accuracy with the set removed (null without MC)
  * @param mcAccuracyDelta {@code mc_accuracy} minus the baseline accuracy (null without MC)
  * @param mcCi95 95% bootstrap interval of {@code mc_accuracy_delta} over questions (null without
- *     MC)
+ *     MC, or with fewer than two questions)
  */
 public record RemovedSet(
     List<Integer> blocks,

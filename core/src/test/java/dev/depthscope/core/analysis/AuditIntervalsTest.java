@@ -26,6 +26,15 @@ class AuditIntervalsTest {
   }
 
   @Test
+  void aJointRemovalOnOneSequenceHasNoIntervalRatherThanAZeroWidthOne() {
+    assertNull(AuditIntervals.interval(new double[] {10}, new double[] {14}, new double[] {5}));
+    double[] two =
+        AuditIntervals.interval(new double[] {10, 20}, new double[] {14, 21}, new double[] {5, 5});
+    assertNotNull(two);
+    assertTrue(two[0] < two[1], two[0] + ".." + two[1]);
+  }
+
+  @Test
   void twoSequencesGiveOrderedIntervalsAroundTheEstimate() {
     double[] base = {10, 20, 15};
     double[][] pruned = {{12, 23, 16}, {10, 21, 14}};

@@ -52,7 +52,10 @@ final class RemovalChart {
     YIntervalSeries series = new YIntervalSeries(name);
     series.add(0, 0, 0, 0);
     for (RemovedSet r : sets) {
-      series.add(r.blocks().size(), r.jointDeltaNll(), r.ci95()[0], r.ci95()[1]);
+      // Without an interval (one sequence) the bar collapses onto the point.
+      double[] ci =
+          r.ci95() == null ? new double[] {r.jointDeltaNll(), r.jointDeltaNll()} : r.ci95();
+      series.add(r.blocks().size(), r.jointDeltaNll(), ci[0], ci[1]);
     }
     data.addSeries(series);
   }

@@ -61,7 +61,10 @@ final class RemovalTable {
     p.raw("<td class=\"text\">").text(blocks).raw("</td>");
     p.raw("<td>").text(Format.number(r.jointNll(), 4)).raw("</td>");
     p.raw("<td>").text(Format.number(r.jointDeltaNll(), 4)).raw("</td>");
-    String ci = Format.number(r.ci95()[0], 4) + " \u2013 " + Format.number(r.ci95()[1], 4);
+    String ci =
+        r.ci95() == null
+            ? "no interval"
+            : Format.number(r.ci95()[0], 4) + " \u2013 " + Format.number(r.ci95()[1], 4);
     p.raw("<td>").text(ci).raw("</td>");
     p.raw("<td>").text(Format.number(r.sumOfSingleDeltas(), 4)).raw("</td>");
     if (mc) {
