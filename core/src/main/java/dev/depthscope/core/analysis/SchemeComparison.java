@@ -115,6 +115,8 @@ public record SchemeComparison(
                 + (runs.get(0).get(0).batchLoss().length < CRUDE_BELOW
                     ? " (with so few evaluation batches the eval-loss interval is crude)"
                     : "")
+                + ". These intervals cover the sampling of the evaluation data only: another seed"
+                + " of init and data order can move the figures further (--seeds N measures that)"
             : "mean over "
                 + n
                 + " seeds of init and data order, 95% Student-t interval of the mean (t(0.975, "
