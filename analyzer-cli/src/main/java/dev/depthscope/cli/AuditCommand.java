@@ -58,7 +58,9 @@ import picocli.CommandLine.Option;
       "  depthscope audit Qwen/Qwen3-0.6B --text my-eval.txt --figures svg",
       "  depthscope audit testdata/fixtures/llama-tiny-sharded-fp32 \\",
       "      --token-ids testdata/fixtures/llama-tiny-sharded-fp32/reference/activations.safetensors \\",
-      "      --search all --remove-up-to 4"
+      "      --search all --remove-up-to 4",
+      "  depthscope audit testdata/trained/llama-24L-brown-pre --text testdata/data/brown-eval.txt \\",
+      "      --jacobian --jacobian-probes 4"
     })
 final class AuditCommand implements Callable<Integer> {
   @Mixin ModelArgument model;
@@ -202,6 +204,8 @@ final class AuditCommand implements Callable<Integer> {
 
   @Mixin DeviceOption device;
 
+  @Mixin MechanismOptions mechanism;
+
   @Option(
       names = "--no-report",
       description = "Write only audit.json (no report.html, layers.csv or chart files).")
@@ -212,6 +216,10 @@ final class AuditCommand implements Callable<Integer> {
     if (nll == null && mc == null) {
       throw new IllegalArgumentException(
           "no evaluation data: pass --text FILE or --token-ids FILE (and/or --mc FILE)");
+    }
+    if (nll == null && mechanism.toOptions().jacobianProbes() > 0) {
+      throw new IllegalArgumentException(
+          "--jacobian needs hidden states of text: pass --text FILE or --token-ids FILE");
     }
     if (batch <= 0) {
       throw new IllegalArgumentException("--batch must be at least 1, found " + batch);
@@ -287,7 +295,8 @@ final class AuditCommand implements Callable<Integer> {
                 threshold,
                 batch,
                 new PruningSweep.Settings(budget, spill, listener),
-                searchOptions(lm.config().numLayers()));
+                searchOptions(lm.config().numLayers()),
+                mechanism.toOptions());
         result = LayerAudit.run(lm, dir, located.name(), inputs, options);
       }
       result.timings().put("load_seconds", loadSeconds);

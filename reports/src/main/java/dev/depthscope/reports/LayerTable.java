@@ -91,6 +91,7 @@ public record LayerTable(List<Column> columns, List<Row> rows) {
           true,
           column(ci, 1, layers));
     }
+    MechanismColumns.add(a, layers, cols, data);
     List<Integer> ineffective = a.summary() == null ? List.of() : a.summary().ineffectiveLayers();
     boolean judged = m.pruningDeltaNll() != null;
     List<Row> rows = new ArrayList<>();
@@ -105,7 +106,7 @@ public record LayerTable(List<Column> columns, List<Row> rows) {
     return new LayerTable(cols, rows);
   }
 
-  private static void add(
+  static void add(
       List<Column> cols, List<double[]> data, String key, String header, boolean pct, double[] v) {
     if (v != null) {
       cols.add(new Column(key, header, pct));
@@ -113,7 +114,7 @@ public record LayerTable(List<Column> columns, List<Row> rows) {
     }
   }
 
-  private static double[] column(List<double[]> ci, int side, int layers) {
+  static double[] column(List<double[]> ci, int side, int layers) {
     double[] out = new double[layers];
     for (int l = 0; l < layers; l++) {
       double[] row = ci != null && l < ci.size() ? ci.get(l) : null;

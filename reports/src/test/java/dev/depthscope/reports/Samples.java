@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.depthscope.core.analysis.AuditJson;
 import dev.depthscope.core.analysis.AuditResult;
+import dev.depthscope.core.analysis.MechanismResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -75,6 +76,23 @@ public final class Samples {
         a.removalSearch(),
         a.sweep(),
         a.timings(),
-        a.versions());
+        a.versions(),
+        a.mechanism());
+  }
+
+  /** {@code a} with {@code mechanism} measurements. */
+  public static AuditResult withMechanism(AuditResult a, MechanismResult mechanism) {
+    return new AuditResult(
+        a.schema(),
+        a.model(),
+        a.eval(),
+        a.metrics(),
+        a.uncertainty(),
+        a.summary(),
+        a.removalSearch(),
+        a.sweep(),
+        a.timings(),
+        a.versions(),
+        mechanism);
   }
 }

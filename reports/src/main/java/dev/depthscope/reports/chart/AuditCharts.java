@@ -138,6 +138,8 @@ public final class AuditCharts {
       charts.add(removal);
     }
 
+    charts.addAll(MechanismCharts.of(a, model));
+
     YIntervalSeriesCollection mc = Datasets.mcAccuracyDelta(a);
     if (mc != null) {
       XYPlot plot =
