@@ -44,7 +44,7 @@ import picocli.CommandLine.Option;
       "2. train a Pre-LN and an LNS model (24 blocks, d = 64, 150 steps) from one init on the",
       "   same data;",
       "3. audit both on 8 held-out batches and write DIR/report.html comparing them;",
-      "4. print, per model and as LNS minus Pre-LN, each with a 95% interval: the eval loss,",
+      "4. print, per model and as LNS minus Pre-LN, each with a 95%% interval: the eval loss,",
       "   the variance growth h_L/h_1, the cost of removing the deep half together and the",
       "   deep half's Jacobian deviation ||J - I||_F / sqrt(BTD); then what the intervals show.",
       "With --seeds N the intervals are the spread over N seeds instead of the bootstrap."
@@ -138,6 +138,9 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (seeds < 1) {
+      throw new IllegalArgumentException("--seeds must be at least 1, got " + seeds);
+    }
     Device d = device.require();
     long t0 = System.nanoTime();
     Progress progress = output.progress();

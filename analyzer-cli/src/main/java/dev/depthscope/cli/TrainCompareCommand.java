@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
       "Train one model per norm scheme (same init, same data) into OUT/<scheme>/, audit each",
       "trained model on the eval batches (OUT/<scheme>/audit.json), and write OUT/comparison.json",
       "and a comparison report OUT/report.html (loss curves, variance and pruning side by side).",
-      "Prints, and writes to OUT/scheme-comparison.json, each symptom with a 95% interval: eval",
+      "Prints, and writes to OUT/scheme-comparison.json, each symptom with a 95%% interval: eval",
       "loss, variance growth h_L/h_1 and the joint removal cost of the deep half, per scheme and",
       "as the difference from the first scheme (bootstrap over eval batches and sequences, or with",
       "--seeds N the spread over N seeds)."
@@ -67,7 +67,7 @@ final class TrainCompareCommand implements Callable<Integer> {
           "Train every scheme N times (init seeds --seed, --seed+1, ...; from the second seed on"
               + " the train stream starts at a seed-dependent offset, another data order) into"
               + " OUT/seed-<s>/<scheme>/, and give each figure of the scheme comparison the"
-              + " spread over the N seeds (95% t-interval) instead of the bootstrap over eval"
+              + " spread over the N seeds (95%% t-interval) instead of the bootstrap over eval"
               + " batches (default ${DEFAULT-VALUE}). With --init only the data order varies.")
   int seeds;
 
