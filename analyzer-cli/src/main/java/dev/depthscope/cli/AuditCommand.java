@@ -55,7 +55,7 @@ import picocli.CommandLine.Option;
       "  depthscope audit Qwen/Qwen3-0.6B --text my-eval.txt --mc my-questions.jsonl --seq-len 1024",
       "  depthscope audit Qwen/Qwen3-0.6B --revision main --mc my-mmlu.csv",
       "  depthscope audit Qwen/Qwen3-0.6B --text my-eval.txt --json --no-report > audit.json",
-      "  depthscope audit Qwen/Qwen3-0.6B --text my-eval.txt --figures svg",
+      "  depthscope audit Qwen/Qwen3-0.6B --text my-eval.txt --figures svg --heatmap paper",
       "  depthscope audit testdata/fixtures/llama-tiny-sharded-fp32 \\",
       "      --token-ids testdata/fixtures/llama-tiny-sharded-fp32/reference/activations.safetensors \\",
       "      --search all --remove-up-to 4",
@@ -200,6 +200,8 @@ final class AuditCommand implements Callable<Integer> {
 
   @Mixin FiguresOption figures;
 
+  @Mixin HeatmapOption heatmap;
+
   @Mixin OutputOptions output;
 
   @Mixin DeviceOption device;
@@ -306,7 +308,7 @@ final class AuditCommand implements Callable<Integer> {
       Path report = null;
       if (!noReport) {
         output.status("writing report (charts, layers.csv, report.html) ...");
-        ReportWriter.single(result, List.of(), set, figures.files());
+        ReportWriter.single(result, List.of(), set, figures.files(), heatmap.style());
         report = outDir.resolve(ReportWriter.HTML);
       }
       set.publish();

@@ -126,6 +126,13 @@ final class AuditConsoleSummary {
           worst,
           100 * delta[worst]);
     }
+    if (s != null) {
+      o.printf(
+          Locale.ROOT,
+          "  convention          %s: h_L before the final norm, blocks judged by measured NLL;"
+              + " the peers' post-norm, last-token numbers are under \"peers\" in audit.json%n",
+          s.hiddenStateConvention() == null ? "pre_final_norm" : s.hiddenStateConvention());
+    }
     o.printf(
         Locale.ROOT,
         "  sweep               %d block evaluations (separate full passes: %d), %.1f s%n",

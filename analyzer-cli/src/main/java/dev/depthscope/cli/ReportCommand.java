@@ -36,7 +36,8 @@ import picocli.CommandLine.Parameters;
       "  depthscope report depthscope-audit/llama-24L-brown-pre/audit.json",
       "  depthscope report depthscope-audit/llama-24L-brown-pre/audit.json --out site \\",
       "      --curves testdata/trained/llama-24L-brown-curves.json",
-      "  depthscope report my-audit/audit.json --figures svg    # vector figures for a paper"
+      "  depthscope report my-audit/audit.json --figures svg    # vector figures for a paper",
+      "  depthscope report my-audit/audit.json --heatmap paper  # also the paper's heatmap"
     })
 final class ReportCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "AUDIT.json", description = "The audit to report.")
@@ -67,6 +68,8 @@ final class ReportCommand implements Callable<Integer> {
 
   @Mixin FiguresOption figures;
 
+  @Mixin HeatmapOption heatmap;
+
   @Mixin OutputOptions output;
 
   /**
@@ -84,7 +87,7 @@ final class ReportCommand implements Callable<Integer> {
     Path dir = out != null ? out : folderOf(audit);
     List<TrainingCurves> c = readCurves(curves);
     try (OutputSet set = OutputSet.open(dir, existing(out == null || force))) {
-      ReportWriter.single(a, c, set, figures.files());
+      ReportWriter.single(a, c, set, figures.files(), heatmap.style());
       set.publish();
     }
     print(output, dir.resolve(ReportWriter.HTML), dir);

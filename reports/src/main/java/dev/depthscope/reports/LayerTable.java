@@ -2,6 +2,7 @@ package dev.depthscope.reports;
 
 import dev.depthscope.core.analysis.AuditResult;
 import dev.depthscope.core.analysis.AuditResult.Metrics;
+import dev.depthscope.core.analysis.PeerMetrics;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,6 +55,44 @@ public record LayerTable(List<Column> columns, List<Row> rows) {
     }
     add(cols, data, "angular_distance", "angular distance", false, m.angularDistance());
     add(cols, data, "block_influence", "block influence", false, m.blockInfluence());
+    PeerMetrics.Values peers = a.peers();
+    if (peers != null) {
+      add(
+          cols,
+          data,
+          "angular_distance_last_token",
+          "angular distance, last token (Gromov, PruneMe)",
+          false,
+          peers.angularDistanceLastToken());
+      add(
+          cols,
+          data,
+          "angular_distance_last_token_post_norm",
+          "angular distance, last token, h_L after final norm (as PruneMe reports)",
+          false,
+          peers.angularDistanceLastTokenPostNorm());
+      add(
+          cols,
+          data,
+          "block_influence_post_norm",
+          "block influence, h_L after final norm",
+          false,
+          peers.blockInfluencePostNorm());
+      add(
+          cols,
+          data,
+          "block_influence_sum",
+          "block influence summed over positions",
+          false,
+          peers.blockInfluenceSum());
+      add(
+          cols,
+          data,
+          "block_influence_sum_post_norm",
+          "ShortGPT importance (summed, h_L after final norm)",
+          false,
+          peers.blockInfluenceSumPostNorm());
+    }
     add(cols, data, "pruned_nll", "NLL without block (nats)", false, m.prunedNll());
     add(cols, data, "pruning_delta_nll", "\u0394NLL (nats)", false, m.pruningDeltaNll());
     if (m.pruningDeltaNll() != null

@@ -6,6 +6,7 @@ import dev.depthscope.core.io.OutputSet;
 import dev.depthscope.reports.chart.AuditCharts;
 import dev.depthscope.reports.chart.Chart;
 import dev.depthscope.reports.chart.CompareCharts;
+import dev.depthscope.reports.chart.HeatmapStyle;
 import dev.depthscope.reports.chart.PngRenderer;
 import dev.depthscope.reports.chart.SvgRenderer;
 import dev.depthscope.reports.csv.LayersCsv;
@@ -68,7 +69,22 @@ public final class ReportWriter {
   public static void single(
       AuditResult audit, List<TrainingCurves> curves, OutputSet out, FigureFiles files)
       throws IOException {
-    List<Chart> charts = AuditCharts.of(audit, curves);
+    single(audit, curves, out, files, HeatmapStyle.OURS);
+  }
+
+  /**
+   * As {@link #single(AuditResult, List, OutputSet, FigureFiles)}, drawing the angular-distance
+   * matrix in {@code heatmap} style ({@link HeatmapStyle#PAPER} adds the paper's drawing beside
+   * ours).
+   */
+  public static void single(
+      AuditResult audit,
+      List<TrainingCurves> curves,
+      OutputSet out,
+      FigureFiles files,
+      HeatmapStyle heatmap)
+      throws IOException {
+    List<Chart> charts = AuditCharts.of(audit, curves, heatmap);
     List<Figure> figures = render(charts, files, out);
     out.write(CSV, LayersCsv.of(LayerTable.of(audit)).getBytes(StandardCharsets.UTF_8));
     out.write(HTML, ReportPage.single(audit, figures).getBytes(StandardCharsets.UTF_8));

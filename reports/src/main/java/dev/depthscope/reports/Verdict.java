@@ -110,6 +110,7 @@ public record Verdict(String headline, List<String> facts) {
       }
     }
     mcFact(a, facts);
+    facts.add(conventionFact(a));
 
     String headline;
     if (!hasNll) {
@@ -151,6 +152,25 @@ public record Verdict(String headline, List<String> facts) {
               + "\u00d7 with depth.";
     }
     return new Verdict(headline, facts);
+  }
+
+  /**
+   * Which hidden states the verdict reads ({@code summary.hidden_state_convention}), and where the
+   * numbers in the peers' conventions are.
+   */
+  static String conventionFact(AuditResult a) {
+    String convention = a.summary().hiddenStateConvention();
+    String fact =
+        "Convention: the variance uses h_L before the model's final norm"
+            + (convention == null ? "" : " (" + convention + ")")
+            + ", and blocks are judged by their measured NLL change, not by a similarity score;"
+            + " ShortGPT, PruneMe and the Curse of Depth paper's code take h_L after the final"
+            + " norm, and the angular distance of Gromov et al., PruneMe and the paper is taken at"
+            + " the last token only";
+    return fact
+        + (a.peers() == null
+            ? " (this audit did not record their conventions)."
+            : ": their numbers are the *_last_token and *_post_norm columns (docs/METRICS.md).");
   }
 
   /** The measured joint removal of the longest run, against the sum of its single removals. */

@@ -12,6 +12,10 @@ import java.util.Map;
  * @param model what was audited
  * @param eval what it was audited on
  * @param metrics the per-layer measurements
+ * @param peers the same hidden states measured in the conventions of ShortGPT, PruneMe and the
+ *     Curse of Depth paper's repository (last position, sums, h_L after the final norm; see {@code
+ *     docs/METRICS.md}); null with multiple choice only, and in audits written before it was
+ *     recorded
  * @param uncertainty bootstrap intervals
  * @param summary the verdict
  * @param removalSearch the sets of blocks a removal search measured (null when none was asked for)
@@ -25,6 +29,7 @@ public record AuditResult(
     ModelInfo model,
     EvalInfo eval,
     Metrics metrics,
+    PeerMetrics.Values peers,
     Uncertainty uncertainty,
     AuditSummary summary,
     RemovalSearchResult removalSearch,
@@ -34,6 +39,34 @@ public record AuditResult(
     MechanismResult mechanism) {
 
   /** An audit without mechanism measurements. */
+  public AuditResult(
+      String schema,
+      ModelInfo model,
+      EvalInfo eval,
+      Metrics metrics,
+      PeerMetrics.Values peers,
+      Uncertainty uncertainty,
+      AuditSummary summary,
+      RemovalSearchResult removalSearch,
+      Sweep sweep,
+      Map<String, Double> timings,
+      Map<String, String> versions) {
+    this(
+        schema,
+        model,
+        eval,
+        metrics,
+        peers,
+        uncertainty,
+        summary,
+        removalSearch,
+        sweep,
+        timings,
+        versions,
+        null);
+  }
+
+  /** An audit without the peers' metrics and without mechanism measurements. */
   public AuditResult(
       String schema,
       ModelInfo model,
@@ -50,6 +83,7 @@ public record AuditResult(
         model,
         eval,
         metrics,
+        null,
         uncertainty,
         summary,
         removalSearch,

@@ -25,6 +25,10 @@ import org.apache.commons.math3.stat.regression.SimpleRegression;
  *     removing a block costs says little
  * @param cut the longest run removed as one joint removal (all its blocks replaced by the identity
  *     at once), as measured; null when there is no run or no NLL
+ * @param hiddenStateConvention which hidden states the verdict reads: {@value #CONVENTION} (the
+ *     variance growth uses h_L before the final norm; blocks are judged by their measured NLL
+ *     change, not by a similarity score; the peers' post-norm and last-token numbers are in the
+ *     audit's {@code peers}); null in audits written before it was recorded
  */
 public record AuditSummary(
     double varianceGrowth,
@@ -38,7 +42,14 @@ public record AuditSummary(
     double ineffectiveFraction,
     Double uniformNll,
     boolean baselineAboveUniform,
-    RemovedSet cut) {
+    RemovedSet cut,
+    String hiddenStateConvention) {
+
+  /**
+   * The convention of every summary depthscope writes: h_1..h_L are the residual stream before the
+   * model's final norm (REFERENCE.md), unlike Hugging Face's {@code output_hidden_states}.
+   */
+  public static final String CONVENTION = "pre_final_norm";
 
   public AuditSummary {
     ineffectiveLayers = List.copyOf(ineffectiveLayers);
@@ -68,7 +79,8 @@ public record AuditSummary(
         ineffectiveFraction,
         null,
         false,
-        null);
+        null,
+        CONVENTION);
   }
 
   /**
@@ -102,7 +114,8 @@ public record AuditSummary(
         ineffectiveFraction,
         uniform,
         aboveUniform,
-        measured);
+        measured,
+        hiddenStateConvention);
   }
 
   /** The blocks of the longest run, ascending (empty when there is none). */

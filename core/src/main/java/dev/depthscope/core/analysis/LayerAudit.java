@@ -121,6 +121,7 @@ public final class LayerAudit {
     Map<String, Double> timings = new LinkedHashMap<>();
 
     HiddenStateMetrics.Values hidden = null;
+    PeerMetrics.Values peers = null;
     double[] baseSum = null;
     double[][] prunedSum = null;
     double[] tokens = null;
@@ -140,15 +141,20 @@ public final class LayerAudit {
       int[] shapeLens = batches.stream().mapToInt(x -> seqLen).toArray();
       HiddenStateMetrics metrics =
           new HiddenStateMetrics(layers, lm.config().hiddenSize(), shapeRows, shapeLens);
+      PeerMetrics peerMetrics =
+          new PeerMetrics(layers, lm.config().hiddenSize(), shapeRows, shapeLens, lm::finalNorm);
+      PruningSweep.HiddenStateObserver both =
+          (b, l, h) -> {
+            metrics.observe(b, l, h);
+            peerMetrics.observe(b, l, h);
+          };
       probe =
-          opt.mechanism() == null
-              ? null
-              : new MechanismProbe(lm, batches, opt.mechanism(), metrics);
+          opt.mechanism() == null ? null : new MechanismProbe(lm, batches, opt.mechanism(), both);
       PruningSweep.Result r =
           PruningSweep.run(
               lm,
               batches,
-              probe == null ? metrics : probe,
+              probe == null ? both : probe,
               offset(opt.sweep(), done, total, 0, states));
       done += r.blockEvaluations();
       batchCount += batches.size();
@@ -168,6 +174,7 @@ public final class LayerAudit {
         }
       }
       hidden = metrics.values();
+      peers = peerMetrics.values();
     }
     timings.put("nll_sweep_seconds", (System.nanoTime() - t0) / 1e9);
     if (probe != null) {
@@ -263,6 +270,7 @@ public final class LayerAudit {
             tokens == null ? 0 : (long) Arrays.stream(tokens).sum(),
             in.mc() == null ? 0 : in.mc().questions().size()),
         metrics,
+        peers,
         uncertainty,
         summary,
         search,

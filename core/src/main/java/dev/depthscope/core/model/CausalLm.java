@@ -371,6 +371,18 @@ public final class CausalLm implements AutoCloseable {
     return new Top1Output(nll, out);
   }
 
+  /**
+   * The final norm applied to hidden states {@code h} ({@code [n * D]} values, row-wise), as the LM
+   * head applies it: what Hugging Face {@code output_hidden_states[-1]} holds for h_L.
+   */
+  public float[] finalNorm(float[] h) {
+    int d = config.hiddenSize();
+    try (NDManager m = manager.newSubManager()) {
+      NDArray x = m.create(h, new Shape(h.length / d, d));
+      return DecoderBlock.rmsNorm(x, finalNorm(), (float) config.rmsNormEps()).toFloatArray();
+    }
+  }
+
   /** Vocabulary rows of the LM head processed at once: at most {@link #HEAD_SLICE_BYTES}. */
   private int headSliceRows() {
     return (int)

@@ -23,8 +23,16 @@ import org.jfree.data.xy.YIntervalSeriesCollection;
 public final class AuditCharts {
   private AuditCharts() {}
 
-  /** Every chart the audit (and optional training curves) has data for. */
+  /** Every chart the audit (and optional training curves) has data for, our heatmap only. */
   public static List<Chart> of(AuditResult a, List<TrainingCurves> curves) {
+    return of(a, curves, HeatmapStyle.OURS);
+  }
+
+  /**
+   * Every chart the audit (and optional training curves) has data for; with {@link
+   * HeatmapStyle#PAPER} the paper's drawing of the angular-distance matrix follows ours.
+   */
+  public static List<Chart> of(AuditResult a, List<TrainingCurves> curves, HeatmapStyle style) {
     List<Chart> charts = new ArrayList<>();
     String model = a.model().name() + " (" + a.model().layers() + " layers)";
     int layers = a.model().layers();
@@ -95,6 +103,12 @@ public final class AuditCharts {
                   + " over sequences (Gromov et al.). Dark cells at large n for deep a mean that"
                   + " a whole run of deep blocks barely changes the stream.",
               chart));
+    }
+    if (style == HeatmapStyle.PAPER) {
+      Chart paper = paperMatrix(a, model);
+      if (paper != null) {
+        charts.add(paper);
+      }
     }
 
     YIntervalSeriesCollection delta = Datasets.pruningDelta(a);
@@ -195,6 +209,38 @@ public final class AuditCharts {
       charts.add(loss);
     }
     return charts;
+  }
+
+  /** The angular-distance matrix drawn the paper's way (see {@link PaperHeatmap}), or null. */
+  static Chart paperMatrix(AuditResult a, String model) {
+    DefaultXYZDataset d = PaperHeatmap.dataset(a);
+    if (d == null) {
+      return null;
+    }
+    int layers = a.model().layers();
+    boolean post = a.peers() != null;
+    String title = "Angular distance n layers ahead, drawn as in the paper";
+    JFreeChart chart =
+        Plots.heatmap(
+            title,
+            model + ": rows normalized (1st\u201399th percentile clip, then min-max)",
+            d,
+            Plots.layerAxis("layer index l", 0, layers - 2),
+            Plots.layerAxis("subsequent n-th layer", 1, layers - 1),
+            "normalized distance (0..1 per row)",
+            new ReversedScale(new ViridisScale(0, 1)));
+    return new Chart(
+        "angular-matrix-paper",
+        title + " (Sun et al. 2025)",
+        "The same last-token distances as the matrix above, the way the Curse of Depth paper's"
+            + " repository (utils/angular_analysis.py) draws them: h_L taken after the final"
+            + " norm"
+            + (post ? "" : " (not recorded in this audit: before it)")
+            + ", each row n clipped to its 1st\u201399th percentile and scaled to 0..1 (cells"
+            + " beyond the model counting as 0), cells reaching h_L hidden, reversed viridis"
+            + " (bright = close to the identity). Colours compare within a row only, not across"
+            + " rows or models; the raw values are in the matrix above.",
+        chart);
   }
 
   /** The training loss chart of {@code curves}, or null when there are none. */

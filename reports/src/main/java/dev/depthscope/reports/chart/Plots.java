@@ -153,11 +153,25 @@ final class Plots {
       NumberAxis y,
       String zLabel,
       double zMax) {
+    return heatmap(title, subtitle, data, x, y, zLabel, new ViridisScale(0, zMax > 0 ? zMax : 1));
+  }
+
+  /**
+   * {@link #heatmap(String, String, XYZDataset, NumberAxis, NumberAxis, String, double)} coloured
+   * by {@code scale}.
+   */
+  static JFreeChart heatmap(
+      String title,
+      String subtitle,
+      XYZDataset data,
+      NumberAxis x,
+      NumberAxis y,
+      String zLabel,
+      PaintScale scale) {
     XYBlockRenderer r = new XYBlockRenderer();
     r.setBlockWidth(1);
     r.setBlockHeight(1);
     r.setBlockAnchor(RectangleAnchor.CENTER);
-    PaintScale scale = new ViridisScale(0, zMax > 0 ? zMax : 1);
     r.setPaintScale(scale);
     XYPlot plot = new XYPlot(data, x, y, r);
     plot.setDomainGridlinesVisible(false);

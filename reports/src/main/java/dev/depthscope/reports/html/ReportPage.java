@@ -321,6 +321,21 @@ public final class ReportPage {
         });
     d.add(
         new String[] {
+          "last-token angular distance (angular_distance_last_token[l])",
+          "arccos(cos(h_l, h_l+1)) / \u03c0 at the last position of each sequence, averaged over sequences: Gromov et al.'s and PruneMe's measure (PruneMe drops h_0, so it never measures block 0; its block_start is our block index), also the angular option of ShortGPT's ShortHF wrapper. Ours (angular distance) averages over all positions instead."
+        });
+    d.add(
+        new String[] {
+          "post-norm variants (*_post_norm)",
+          "The same with h_L taken after the model's final norm, as Hugging Face's output_hidden_states and so every peer tool take it; only the last block's entry differs. block_influence_sum[_post_norm] is block influence summed over positions, ShortGPT's scale (same ranking as the mean); its post-norm variant is ShortGPT's importance, lowest removed first."
+        });
+    d.add(
+        new String[] {
+          "paper-style heatmap (report --heatmap paper)",
+          "The n-layers-ahead matrix transposed (rows n, columns l), h_L after the final norm, each row clipped to its 1st\u201399th percentile then min-max scaled to 0..1, cells reaching h_L hidden: how the Curse of Depth paper draws it. Colours compare within a row only."
+        });
+    d.add(
+        new String[] {
           "baseline NLL",
           "Mean next-token cross-entropy (natural log, nats per token) over all predicted positions."
         });
