@@ -5,7 +5,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The audit's mechanism options (docs/MECHANISM.md), a picocli mixin: {@code --jacobian} with
- * {@code --jacobian-probes K} and {@code --jacobian-seed}, and {@code --[no-]logit-lens}.
+ * {@code --jacobian-probes K} and {@code --jacobian-seed}, and {@code --logit-lens}.
  */
 final class MechanismOptions {
   /**
@@ -42,14 +42,12 @@ final class MechanismOptions {
 
   @Option(
       names = "--logit-lens",
-      negatable = true,
-      defaultValue = "true",
-      fallbackValue = "true",
       description =
-          "Decode every hidden state h_0..h_L with the final norm and LM head (the logit lens):"
-              + " logit_lens_nll and logit_lens_top1_agreement per layer (default: on;"
-              + " --no-logit-lens skips it).")
-  boolean logitLens = true;
+          "Also decode every hidden state h_0..h_L with the final norm and LM head (the logit"
+              + " lens): logit_lens_nll and logit_lens_top1_agreement per layer. Off by default:"
+              + " L+1 more LM-head passes per batch added 45%% to an audit of the bench model."
+              + " Example: depthscope audit MODEL --text eval.txt --logit-lens")
+  boolean logitLens;
 
   /** The measurements these options ask for. */
   MechanismProbe.Options toOptions() {

@@ -29,8 +29,16 @@ public final class MechanismProbe implements PruningSweep.HiddenStateObserver {
     /** The probe seed when none is given. */
     public static final long DEFAULT_SEED = 20250207L;
 
-    /** What an audit measures unless told otherwise: the logit lens, no Jacobian. */
-    public static final Options DEFAULT = new Options(true, 0, DEFAULT_SEED);
+    /**
+     * What an audit measures unless told otherwise: only the update norms (free). The logit lens is
+     * off by default: it added 45% to an audit of the bench model (docs/MECHANISM.md).
+     */
+    public static final Options DEFAULT = new Options(false, 0, DEFAULT_SEED);
+
+    /** The same options with the logit lens on or off. */
+    public Options withLogitLens(boolean on) {
+      return new Options(on, jacobianProbes, seed);
+    }
 
     /** The Jacobian with {@code probes} probes on top of the logit lens setting. */
     public Options withJacobian(int probes) {

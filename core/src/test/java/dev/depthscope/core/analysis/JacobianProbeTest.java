@@ -132,7 +132,8 @@ class JacobianProbeTest {
     Path dir = TestData.model("qwen3-moe-tiny-bf16");
     long[][] ids = TokenIdsFile.read(dir.resolve("reference/activations.safetensors"));
     LayerAudit.Inputs in = new LayerAudit.Inputs("token-ids", ids, null);
-    MechanismProbe.Options mech = MechanismProbe.Options.DEFAULT.withJacobian(2);
+    MechanismProbe.Options mech =
+        MechanismProbe.Options.DEFAULT.withJacobian(2).withLogitLens(true);
     AuditResult resident;
     try (CausalLm lm = CausalLm.open(dir, n -> {}, CausalLm.Residency.RESIDENT)) {
       resident = LayerAudit.run(lm, dir, in, LayerAudit.Options.of(0.01, 1).withMechanism(mech));

@@ -40,7 +40,8 @@ class LogitLensTest {
               lm,
               dir,
               new LayerAudit.Inputs("token-ids", ids, null),
-              LayerAudit.Options.of(0.01, 2));
+              LayerAudit.Options.of(0.01, 2)
+                  .withMechanism(MechanismProbe.Options.DEFAULT.withLogitLens(true)));
     }
     MechanismResult m = r.mechanism();
     int layers = r.model().layers();
