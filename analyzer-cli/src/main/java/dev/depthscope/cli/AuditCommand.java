@@ -4,6 +4,7 @@ import ai.djl.Device;
 import dev.depthscope.core.analysis.AuditJson;
 import dev.depthscope.core.analysis.AuditResult;
 import dev.depthscope.core.analysis.LayerAudit;
+import dev.depthscope.core.analysis.McSamplesFile;
 import dev.depthscope.core.analysis.PruningSweep;
 import dev.depthscope.core.analysis.RemovalSearch;
 import dev.depthscope.core.checkpoint.ModelLocator;
@@ -54,6 +55,8 @@ import picocli.CommandLine.Option;
       "      --token-ids testdata/fixtures/llama-tiny-bf16/reference/activations.safetensors",
       "  depthscope audit Qwen/Qwen3-0.6B --text my-eval.txt --mc my-questions.jsonl --seq-len 1024",
       "  depthscope audit Qwen/Qwen3-0.6B --revision main --mc my-mmlu.csv",
+      "  depthscope audit Qwen/Qwen3-0.6B --mc anatomy_test.csv --mc-format mmlu \\",
+      "      --mc-subject anatomy --mc-fewshot 5 --mc-dev anatomy_dev.csv",
       "  depthscope audit Qwen/Qwen3-0.6B --text my-eval.txt --json --no-report > audit.json",
       "  depthscope audit Qwen/Qwen3-0.6B --text my-eval.txt --figures svg --heatmap paper",
       "  depthscope audit testdata/fixtures/llama-tiny-sharded-fp32 \\",
@@ -91,10 +94,15 @@ final class AuditCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "Multiple-choice questions: JSONL {\"question\", \"choices\", \"answer\" (0-based)} or"
-              + " MMLU-style CSV (question,A,B,C,D,letter; a header row is skipped). A choice"
-              + " scores the summed log-probability of its tokens after the question. Alone, or"
-              + " combined with --text or --token-ids.")
+              + " MMLU-style CSV (question,A,B,C,D,letter; a header row is skipped), scored as"
+              + " lm-evaluation-harness 0.4.13's hf backend scores a multiple_choice task: context"
+              + " and \" \" + choice encoded together and split, the tokenizer's default BOS, left"
+              + " truncation to max_position_embeddings; acc (first of the highest log-likelihoods)"
+              + " and acc_norm (log-likelihood per character of the choice). Per-question"
+              + " log-likelihoods go to mc_samples.jsonl. Alone, or with --text or --token-ids.")
   Path mc;
+
+  @Mixin McOptions mcOptions;
 
   @Option(
       names = "--tokenizer",
@@ -245,6 +253,7 @@ final class AuditCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--remove-up-to sets the size of a removal search: pass --search as well");
     }
+    mcOptions.check(mc);
     // Missing inputs fail before the model opens, not seconds later.
     for (Path input :
         new Path[] {nll == null ? null : nll.text, nll == null ? null : nll.tokenIds, mc}) {
@@ -280,7 +289,8 @@ final class AuditCommand implements Callable<Integer> {
                   tokenizerDir(dir),
                   seqLen,
                   maxTokens,
-                  allowLonger)
+                  allowLonger,
+                  mc == null ? null : mcOptions.read())
               .read(lm, output);
       BatchLimits.check(lm.config(), inputs, batch);
       double dataSeconds = (System.nanoTime() - t1) / 1e9;
@@ -305,6 +315,10 @@ final class AuditCommand implements Callable<Integer> {
       result.timings().put("eval_data_seconds", dataSeconds);
       Path file = outDir.resolve(AuditJson.FILE);
       AuditJson.write(result, set);
+      if (inputs.mc() != null) {
+        McSamplesFile.write(
+            result.mc(), inputs.mc().questions().stream().map(q -> q.answer()).toList(), set);
+      }
       Path report = null;
       if (!noReport) {
         output.status("writing report (charts, layers.csv, report.html) ...");

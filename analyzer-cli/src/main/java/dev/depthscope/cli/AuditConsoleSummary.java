@@ -126,6 +126,16 @@ final class AuditConsoleSummary {
           worst,
           100 * delta[worst]);
     }
+    if (r.mc() != null) {
+      o.printf(
+          Locale.ROOT,
+          "  MC (lm-eval)        acc %.1f%%, acc_norm %.1f%% (%s); per-question log-likelihoods"
+              + " in %s%n",
+          100 * r.mc().acc(),
+          100 * r.mc().accNorm(),
+          r.mc().format(),
+          r.mc().samplesFile());
+    }
     if (s != null) {
       o.printf(
           Locale.ROOT,

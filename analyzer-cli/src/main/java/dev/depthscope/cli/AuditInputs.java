@@ -2,6 +2,7 @@ package dev.depthscope.cli;
 
 import dev.depthscope.core.analysis.AuditIntervals;
 import dev.depthscope.core.analysis.LayerAudit;
+import dev.depthscope.core.eval.McFormat;
 import dev.depthscope.core.eval.McItems;
 import dev.depthscope.core.eval.McQuestions;
 import dev.depthscope.core.eval.TextWindows;
@@ -27,6 +28,7 @@ import java.util.Locale;
  * @param seqLen {@code --seq-len}
  * @param maxTokens {@code --max-tokens}
  * @param allowLonger {@code --allow-longer}
+ * @param mcFormat the prompt format of the {@code --mc} questions (null for plain zero-shot)
  */
 record AuditInputs(
     Path text,
@@ -35,7 +37,20 @@ record AuditInputs(
     Path tokenizerDir,
     int seqLen,
     long maxTokens,
-    boolean allowLonger) {
+    boolean allowLonger,
+    McFormat mcFormat) {
+
+  /** Inputs whose questions are plain zero-shot. */
+  AuditInputs(
+      Path text,
+      Path tokenIds,
+      Path mc,
+      Path tokenizerDir,
+      int seqLen,
+      long maxTokens,
+      boolean allowLonger) {
+    this(text, tokenIds, mc, tokenizerDir, seqLen, maxTokens, allowLonger, null);
+  }
 
   /** Reads the data for {@code lm}, printing status lines and warnings through {@code output}. */
   LayerAudit.Inputs read(CausalLm lm, OutputOptions output) {
@@ -98,18 +113,23 @@ record AuditInputs(
         if (text != null) {
           output.status("tokenizing %s ...", mc.getFileName());
         }
-        items = McItems.of(McQuestions.read(mc), tok);
-        int longest = 0;
+        // lm-eval's max_length: the config's context, rows left-truncated to it (+1 target).
+        int maxLength = context > 0 ? context : Integer.MAX_VALUE - 1;
+        items =
+            McItems.of(
+                McQuestions.read(mc),
+                mcFormat == null ? McFormat.plain() : mcFormat,
+                tok,
+                maxLength);
         for (long[] r : items.rows()) {
           lm.validateIds(new long[][] {r});
-          longest = Math.max(longest, r.length);
         }
-        checkContext(
-            "the longest --mc question with its choice has " + longest + " tokens,",
-            longest,
-            context,
-            "shorten the questions",
-            output);
+        if (items.truncatedQuestions() > 0) {
+          output.warning(
+              "%d of %d --mc questions are longer than the model's %d positions: their contexts"
+                  + " are cut from the left, as lm-evaluation-harness does",
+              items.truncatedQuestions(), items.questions().size(), maxLength);
+        }
         sources.add("mc:" + mc.getFileName());
       }
     }

@@ -130,6 +130,33 @@ public record LayerTable(List<Column> columns, List<Row> rows) {
           true,
           column(ci, 1, layers));
     }
+    if (a.mc() != null) {
+      add(
+          cols,
+          data,
+          "mc_pruned_acc_norm",
+          "MC acc_norm without block",
+          true,
+          a.mc().prunedAccNorm());
+      add(cols, data, "mc_acc_norm_delta", "MC acc_norm change", true, a.mc().accNormDelta());
+      List<double[]> ci = a.mc().accNormDeltaCi95();
+      if (ci != null && a.mc().accNormDelta() != null) {
+        add(
+            cols,
+            data,
+            "mc_acc_norm_delta_ci_low",
+            "MC acc_norm change 95% low",
+            true,
+            column(ci, 0, layers));
+        add(
+            cols,
+            data,
+            "mc_acc_norm_delta_ci_high",
+            "MC acc_norm change 95% high",
+            true,
+            column(ci, 1, layers));
+      }
+    }
     MechanismColumns.add(a, layers, cols, data);
     List<Integer> ineffective = a.summary() == null ? List.of() : a.summary().ineffectiveLayers();
     boolean judged = m.pruningDeltaNll() != null;

@@ -59,9 +59,34 @@ public final class AuditJson {
         }
       };
 
+  /**
+   * Marks a record component that stays out of {@code audit.json} (data written to a file of its
+   * own beside it); it reads back as null.
+   */
+  @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+  @java.lang.annotation.Target({
+    java.lang.annotation.ElementType.FIELD,
+    java.lang.annotation.ElementType.RECORD_COMPONENT
+  })
+  public @interface Omitted {}
+
+  private static final com.google.gson.ExclusionStrategy OMITTED =
+      new com.google.gson.ExclusionStrategy() {
+        @Override
+        public boolean shouldSkipField(com.google.gson.FieldAttributes f) {
+          return f.getAnnotation(Omitted.class) != null;
+        }
+
+        @Override
+        public boolean shouldSkipClass(Class<?> c) {
+          return false;
+        }
+      };
+
   /** The Gson configuration of the schema. */
   public static Gson gson() {
     return new GsonBuilder()
+        .setExclusionStrategies(OMITTED)
         .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
         .registerTypeAdapter(Double.class, NULLABLE_DOUBLE)
         .registerTypeAdapter(double.class, NULLABLE_DOUBLE)

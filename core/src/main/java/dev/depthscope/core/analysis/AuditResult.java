@@ -23,6 +23,7 @@ import java.util.Map;
  * @param timings wall-clock seconds per phase
  * @param versions software versions
  * @param mechanism Jacobian deviation, update norms and logit lens (null when not measured)
+ * @param mc the multiple-choice scores as lm-evaluation-harness computes them (null without MC)
  */
 public record AuditResult(
     String schema,
@@ -36,9 +37,70 @@ public record AuditResult(
     Sweep sweep,
     Map<String, Double> timings,
     Map<String, String> versions,
-    MechanismResult mechanism) {
+    MechanismResult mechanism,
+    McReport mc) {
+
+  /** An audit without lm-eval multiple-choice scores. */
+  public AuditResult(
+      String schema,
+      ModelInfo model,
+      EvalInfo eval,
+      Metrics metrics,
+      PeerMetrics.Values peers,
+      Uncertainty uncertainty,
+      AuditSummary summary,
+      RemovalSearchResult removalSearch,
+      Sweep sweep,
+      Map<String, Double> timings,
+      Map<String, String> versions,
+      MechanismResult mechanism) {
+    this(
+        schema,
+        model,
+        eval,
+        metrics,
+        peers,
+        uncertainty,
+        summary,
+        removalSearch,
+        sweep,
+        timings,
+        versions,
+        mechanism,
+        null);
+  }
 
   /** An audit without mechanism measurements. */
+  public AuditResult(
+      String schema,
+      ModelInfo model,
+      EvalInfo eval,
+      Metrics metrics,
+      PeerMetrics.Values peers,
+      Uncertainty uncertainty,
+      AuditSummary summary,
+      RemovalSearchResult removalSearch,
+      Sweep sweep,
+      Map<String, Double> timings,
+      Map<String, String> versions,
+      McReport mc) {
+    this(
+        schema,
+        model,
+        eval,
+        metrics,
+        peers,
+        uncertainty,
+        summary,
+        removalSearch,
+        sweep,
+        timings,
+        versions,
+        null,
+        mc);
+  }
+
+  /** An audit without mechanism measurements and lm-eval scores. */
   public AuditResult(
       String schema,
       ModelInfo model,
@@ -63,6 +125,7 @@ public record AuditResult(
         sweep,
         timings,
         versions,
+        null,
         null);
   }
 
@@ -90,6 +153,7 @@ public record AuditResult(
         sweep,
         timings,
         versions,
+        null,
         null);
   }
 

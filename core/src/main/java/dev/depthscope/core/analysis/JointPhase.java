@@ -26,8 +26,8 @@ final class JointPhase {
   record Mc(
       CausalLm lm,
       McBatches batches,
-      double[] baseCorrect,
-      double[][] prunedCorrect,
+      McScoring.Scores base,
+      McScoring.Scores[] pruned,
       PruningSweep.Settings sweep,
       long done) {}
 
@@ -92,25 +92,36 @@ final class JointPhase {
                 mc.batches().batches(),
                 arrays,
                 settings(mc.sweep(), mc.done(), "joint MC"));
-    double[] ones = new double[mc.baseCorrect().length];
+    double[] ones = new double[mc.base().acc().length];
     Arrays.fill(ones, 1);
-    double base = Arrays.stream(mc.baseCorrect()).average().orElse(Double.NaN);
+    double base = mc.base().meanAcc();
+    double baseNorm = mc.base().meanAccNorm();
     Map<List<Integer>, RemovedSet> out = new LinkedHashMap<>();
     for (Map.Entry<List<Integer>, RemovedSet> e : sets.entrySet()) {
       List<Integer> blocks = e.getKey();
-      double[] correct;
+      McScoring.Scores scores;
       if (blocks.size() == 1) {
-        correct = mc.prunedCorrect()[blocks.get(0)];
+        scores = mc.pruned()[blocks.get(0)];
       } else {
         int s = multi.indexOf(blocks);
-        correct = mc.batches().correct(b -> r.nll()[b][s]);
+        scores = mc.batches().scores(b -> r.nll()[b][s]);
       }
-      double acc = Arrays.stream(correct).average().orElse(Double.NaN);
-      double[] ci =
-          correct.length >= AuditIntervals.MIN_UNITS
-              ? AuditIntervals.interval(mc.baseCorrect(), correct, ones)
-              : null;
-      out.put(blocks, e.getValue().withMc(acc, acc - base, ci));
+      double acc = scores.meanAcc();
+      double norm = scores.meanAccNorm();
+      boolean ci = ones.length >= AuditIntervals.MIN_UNITS;
+      RemovedSet.AccNorm accNorm =
+          new RemovedSet.AccNorm(
+              norm,
+              norm - baseNorm,
+              ci ? AuditIntervals.interval(mc.base().accNorm(), scores.accNorm(), ones) : null);
+      out.put(
+          blocks,
+          e.getValue()
+              .withMc(
+                  acc,
+                  acc - base,
+                  ci ? AuditIntervals.interval(mc.base().acc(), scores.acc(), ones) : null,
+                  accNorm));
     }
     return out;
   }

@@ -95,7 +95,7 @@ public final class LayerAudit {
       b += (in.rows().length + (long) opt.batchRows() - 1) / opt.batchRows();
     }
     if (in.mc() != null) {
-      b += (in.mc().rows().length + (long) opt.batchRows() - 1) / opt.batchRows();
+      b += McBatches.count(in.mc(), opt.batchRows());
     }
     return b;
   }
@@ -200,7 +200,7 @@ public final class LayerAudit {
     long t2 = System.nanoTime();
     String bootstrap =
         AuditIntervals.description(
-            baseSum == null ? 0 : baseSum.length, mc == null ? 0 : mc.baseCorrect.length);
+            baseSum == null ? 0 : baseSum.length, mc == null ? 0 : mc.baseCorrect().length);
     if (bootstrap != null && opt.sweep().progress() != null) {
       opt.sweep().progress().phase(bootstrap);
     }
@@ -209,8 +209,8 @@ public final class LayerAudit {
             baseSum,
             prunedSum,
             tokens,
-            mc == null ? null : mc.baseCorrect,
-            mc == null ? null : mc.prunedCorrect);
+            mc == null ? null : mc.baseCorrect(),
+            mc == null ? null : mc.prunedCorrect());
     timings.put("bootstrap_seconds", (System.nanoTime() - t2) / 1e9);
     AuditSummary summary =
         hidden == null
@@ -244,7 +244,7 @@ public final class LayerAudit {
               mc == null
                   ? null
                   : new JointPhase.Mc(
-                      lm, mc.mcBatches(), mc.baseCorrect(), mc.prunedCorrect(), opt.sweep(), done));
+                      lm, mc.mcBatches(), mc.base(), mc.pruned(), opt.sweep(), done));
       summary = joint.summary();
       search = joint.search();
       timings.put("joint_removal_seconds", (System.nanoTime() - t3) / 1e9);
@@ -277,7 +277,15 @@ public final class LayerAudit {
         new AuditResult.Sweep(done, batchCount * (long) layers * (layers + 1), batchCount, spilled),
         timings,
         versions(),
-        probe == null ? null : probe.result());
+        probe == null ? null : probe.result(),
+        mc == null
+            ? null
+            : McReport.of(
+                mc.base(),
+                mc.pruned(),
+                in.mc().format(),
+                in.mc().maxLength(),
+                in.mc().truncatedQuestions()));
   }
 
   /** The summed NLL of row {@code row} of a batch's flat {@code [B * perRow]} token NLL. */
@@ -320,11 +328,11 @@ public final class LayerAudit {
     double[] mcPruned = null;
     double[] mcDelta = null;
     if (mc != null) {
-      mcAcc = mean(mc.baseCorrect);
+      mcAcc = mean(mc.baseCorrect());
       mcPruned = new double[layers];
       mcDelta = new double[layers];
       for (int l = 0; l < layers; l++) {
-        mcPruned[l] = mean(mc.prunedCorrect[l]);
+        mcPruned[l] = mean(mc.prunedCorrect()[l]);
         mcDelta[l] = mcPruned[l] - mcAcc;
       }
     }
@@ -349,29 +357,41 @@ public final class LayerAudit {
     return Arrays.stream(x).average().orElse(Double.NaN);
   }
 
-  /** Multiple-choice correctness per question, baseline and per removed block. */
+  /** Multiple-choice scores per question, baseline and per removed block. */
   private record McOutcome(
-      double[] baseCorrect,
-      double[][] prunedCorrect,
+      McScoring.Scores base,
+      McScoring.Scores[] pruned,
       long evaluations,
       int batches,
       long spilled,
       long[][] expertLoad,
-      McBatches mcBatches) {}
+      McBatches mcBatches) {
+    double[] baseCorrect() {
+      return base.acc();
+    }
+
+    double[][] prunedCorrect() {
+      double[][] out = new double[pruned.length][];
+      for (int l = 0; l < out.length; l++) {
+        out[l] = pruned[l].acc();
+      }
+      return out;
+    }
+  }
 
   private static McOutcome runMc(
       CausalLm lm, McItems items, Options opt, PruningSweep.Settings sweep) {
     int layers = lm.config().numLayers();
     McBatches batches = new McBatches(items, opt.batchRows());
     PruningSweep.Result r = PruningSweep.run(lm, batches.batches(), null, sweep);
-    double[][] prunedCorrect = new double[layers][];
+    McScoring.Scores[] pruned = new McScoring.Scores[layers];
     for (int l = 0; l < layers; l++) {
       int removed = l;
-      prunedCorrect[l] = batches.correct(b -> r.pruned()[b][removed]);
+      pruned[l] = batches.scores(b -> r.pruned()[b][removed]);
     }
     return new McOutcome(
-        batches.correct(b -> r.baseline()[b]),
-        prunedCorrect,
+        batches.scores(b -> r.baseline()[b]),
+        pruned,
         r.blockEvaluations(),
         batches.batches().size(),
         r.spilledBytes(),

@@ -27,8 +27,9 @@ final class McBatches {
       order[i] = i;
     }
     Arrays.sort(order, Comparator.comparingInt(i -> items.rows()[i].length));
-    for (int start = 0; start < n; start += batchRows) {
-      int end = Math.min(n, start + batchRows);
+    for (int[] range : ranges(items, order, batchRows)) {
+      int start = range[0];
+      int end = range[1];
       int len = items.rows()[order[end - 1]].length;
       long[][] batch = new long[end - start][len];
       for (int k = start; k < end; k++) {
@@ -40,15 +41,62 @@ final class McBatches {
     }
   }
 
+  /**
+   * Tokens a batch may hold per {@code --batch} row: short question rows are batched by tokens, so
+   * a batch of them is no larger than {@code --batch} text windows of this many tokens.
+   */
+  static final int TOKENS_PER_BATCH_ROW = 512;
+
+  /** The number of batches {@code items} make (for progress totals). */
+  static int count(McItems items, int batchRows) {
+    Integer[] order = new Integer[items.rows().length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, Comparator.comparingInt(i -> items.rows()[i].length));
+    return ranges(items, order, batchRows).size();
+  }
+
+  /**
+   * Consecutive {@code [start, end)} ranges of the rows sorted by length: at least {@code
+   * batchRows} rows each (bar the last), more while the padded batch stays within {@code batchRows
+   * * TOKENS_PER_BATCH_ROW} tokens.
+   */
+  private static List<int[]> ranges(McItems items, Integer[] order, int batchRows) {
+    long budget = (long) batchRows * TOKENS_PER_BATCH_ROW;
+    List<int[]> out = new ArrayList<>();
+    int n = order.length;
+    int start = 0;
+    while (start < n) {
+      int end = start + 1;
+      while (end < n) {
+        long padded = (long) (end + 1 - start) * items.rows()[order[end]].length;
+        if (end - start >= batchRows && padded > budget) {
+          break;
+        }
+        end++;
+      }
+      out.add(new int[] {start, end});
+      start = end;
+    }
+    return out;
+  }
+
   List<long[][]> batches() {
     return batches;
   }
 
   /**
-   * Per question, 1 when the right choice scores strictly highest, else 0, from the next-token NLL
-   * {@code nll.apply(b)} ({@code [B_b * (T_b - 1)]}) of each batch b.
+   * Per question, 1 when the right choice is the first of maximal log-likelihood (lm-eval's {@code
+   * acc}), else 0, from the next-token NLL {@code nll.apply(b)} ({@code [B_b * (T_b - 1)]}) of each
+   * batch b.
    */
   double[] correct(IntFunction<float[]> nll) {
+    return scores(nll).acc();
+  }
+
+  /** lm-eval's per-question scores ({@link McScoring}) from the NLL of each batch. */
+  McScoring.Scores scores(IntFunction<float[]> nll) {
     double[] score = new double[items.rows().length];
     for (int b = 0; b < batches.size(); b++) {
       int per = batches.get(b)[0].length - 1;
@@ -58,6 +106,6 @@ final class McBatches {
         score[item] = items.score(item, Arrays.copyOfRange(x, row * per, (row + 1) * per));
       }
     }
-    return items.correct(score);
+    return McScoring.of(items, score);
   }
 }

@@ -5,45 +5,84 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Multiple-choice questions turned into token rows, one per (question, choice): the question
- * encoded with the tokenizer's special tokens, then {@code " " + choice} encoded without them. A
- * choice's score is the sum of the log-probabilities of its tokens given everything before them
- * (lm-evaluation-harness's {@code acc}); rows differ in length.
+ * Multiple-choice requests turned into token rows, one per (question, choice), exactly as
+ * lm-evaluation-harness's Hugging Face backend builds them ({@link LmEvalEncoding}): context and
+ * continuation encoded together and split, left-truncated to the model's maximum length + 1. A
+ * choice's score is the sum of the log-probabilities of its continuation tokens, the last {@link
+ * #tokens(int)} of its row, given everything before them; rows differ in length.
  *
  * @param questions the questions
+ * @param prompts the requests they became (context and choice strings)
  * @param rows token ids per item
  * @param question question index per item
  * @param choice choice index per item
- * @param continuationStart position of the first choice token in the row
+ * @param continuationStart position of the first continuation token in the row
+ * @param maxLength the model length the rows were truncated to
+ * @param truncatedQuestions questions with at least one row left-truncated
+ * @param format what {@link McFormat#description()} says of the prompts
  */
 public record McItems(
     List<McQuestion> questions,
+    List<McPrompt> prompts,
     long[][] rows,
     int[] question,
     int[] choice,
-    int[] continuationStart) {
+    int[] continuationStart,
+    int maxLength,
+    int truncatedQuestions,
+    String format) {
 
-  /** Tokenizes every (question, choice) pair. */
+  /**
+   * The plain zero-shot items of {@code questions} with no length limit (tests and callers that
+   * check lengths themselves).
+   */
   public static McItems of(List<McQuestion> questions, TextTokenizer tokenizer) {
+    return of(questions, McFormat.plain(), tokenizer, Integer.MAX_VALUE - 1);
+  }
+
+  /**
+   * Tokenizes every (question, choice) request of {@code format}, truncating at {@code maxLength}.
+   */
+  public static McItems of(
+      List<McQuestion> questions, McFormat format, TextTokenizer tokenizer, int maxLength) {
+    List<McPrompt> prompts = format.prompts(questions);
+    LmEvalEncoding enc = new LmEvalEncoding(tokenizer);
     List<long[]> rows = new ArrayList<>();
     List<int[]> meta = new ArrayList<>();
-    for (int q = 0; q < questions.size(); q++) {
-      McQuestion mq = questions.get(q);
-      long[] ctx = tokenizer.encode(mq.question(), true);
-      if (ctx.length == 0) {
-        throw new IllegalArgumentException("question " + (q + 1) + " encodes to no tokens");
-      }
-      for (int c = 0; c < mq.choices().size(); c++) {
-        long[] cont = tokenizer.encode(" " + mq.choices().get(c), false);
-        if (cont.length == 0) {
+    int truncated = 0;
+    for (int q = 0; q < prompts.size(); q++) {
+      McPrompt p = prompts.get(q);
+      boolean cut = false;
+      for (int c = 0; c < p.choices().size(); c++) {
+        LmEvalEncoding.Pair pair;
+        try {
+          pair = enc.encodePair(p.context(), p.continuation(c));
+        } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException(
-              "question " + (q + 1) + ", choice " + (c + 1) + " encodes to no tokens");
+              "question " + (q + 1) + ", choice " + (c + 1) + ": " + e.getMessage());
         }
-        long[] row = new long[ctx.length + cont.length];
-        System.arraycopy(ctx, 0, row, 0, ctx.length);
-        System.arraycopy(cont, 0, row, ctx.length, cont.length);
+        if (pair.continuation().length > maxLength) {
+          throw new IllegalArgumentException(
+              "question "
+                  + (q + 1)
+                  + ", choice "
+                  + (c + 1)
+                  + ": the continuation has "
+                  + pair.continuation().length
+                  + " tokens, more than the model's maximum length "
+                  + maxLength);
+        }
+        long[] row = pair.row(maxLength);
+        if (row.length == pair.continuation().length) {
+          throw new IllegalArgumentException(
+              "question " + (q + 1) + ": the context encodes to no tokens");
+        }
+        cut |= pair.truncated(maxLength);
         rows.add(row);
-        meta.add(new int[] {q, c, ctx.length});
+        meta.add(new int[] {q, c, row.length - pair.continuation().length});
+      }
+      if (cut) {
+        truncated++;
       }
     }
     int n = rows.size();
@@ -55,12 +94,26 @@ public record McItems(
       cs[i] = meta.get(i)[1];
       starts[i] = meta.get(i)[2];
     }
-    return new McItems(questions, rows.toArray(long[][]::new), qs, cs, starts);
+    return new McItems(
+        questions,
+        prompts,
+        rows.toArray(long[][]::new),
+        qs,
+        cs,
+        starts,
+        maxLength,
+        truncated,
+        format.description());
+  }
+
+  /** The continuation tokens of item {@code i}. */
+  public int tokens(int i) {
+    return rows[i].length - continuationStart[i];
   }
 
   /**
-   * The score of item {@code i} from its per-position NLL ({@code nll[t]} = -log p(token t+1 |
-   * tokens 0..t)): minus the sum over the choice's tokens.
+   * The log-likelihood of item {@code i} from its per-position NLL ({@code nll[t]} = -log p(token
+   * t+1 | tokens 0..t)): minus the sum over the continuation's tokens, in float64.
    */
   public double score(int i, float[] nll) {
     double s = 0;
@@ -68,34 +121,5 @@ public record McItems(
       s -= nll[t - 1];
     }
     return s;
-  }
-
-  /**
-   * Per question, 1 when the right choice has the strictly highest score (ties count as wrong),
-   * else 0.
-   */
-  public double[] correct(double[] scores) {
-    double[] best = new double[questions.size()];
-    java.util.Arrays.fill(best, Double.NEGATIVE_INFINITY);
-    double[] right = new double[questions.size()];
-    for (int i = 0; i < rows.length; i++) {
-      int q = question[i];
-      if (choice[i] == questions.get(q).answer()) {
-        right[q] = scores[i];
-      }
-    }
-    for (int i = 0; i < rows.length; i++) {
-      int q = question[i];
-      if (choice[i] != questions.get(q).answer()) {
-        if (scores[i] > best[q]) {
-          best[q] = scores[i];
-        }
-      }
-    }
-    double[] out = new double[questions.size()];
-    for (int q = 0; q < out.length; q++) {
-      out[q] = right[q] > best[q] ? 1 : 0;
-    }
-    return out;
   }
 }

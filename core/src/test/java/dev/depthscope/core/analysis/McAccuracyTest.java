@@ -15,8 +15,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Multiple-choice accuracy, baseline and with each block removed, equals a hand computation that
- * scores every (question, choice) row alone, unpadded, from the model's own log-probabilities.
+ * Multiple-choice accuracy ({@code acc}, and {@code acc_norm}: per character of the choice),
+ * baseline and with each block removed, equals a hand computation that scores every (question,
+ * choice) row alone, unpadded, from the model's own log-probabilities; the first of equal scores
+ * wins, as numpy's argmax in lm-evaluation-harness.
  */
 class McAccuracyTest {
 
@@ -42,10 +44,14 @@ class McAccuracyTest {
         for (int i = 0; i < scores.length; i++) {
           scores[i] = handScore(lm, items.rows()[i], items.continuationStart()[i], skip);
         }
-        double[] correct = handCorrect(items, scores);
+        double[] correct = handCorrect(items, scores, false);
         double expected = java.util.Arrays.stream(correct).average().orElseThrow();
         double got = skip < 0 ? r.metrics().mcAccuracy() : r.metrics().mcPrunedAccuracy()[skip];
         assertEquals(expected, got, 1e-12, "accuracy with block " + skip + " removed");
+        double norm =
+            java.util.Arrays.stream(handCorrect(items, scores, true)).average().orElseThrow();
+        double gotNorm = skip < 0 ? r.mc().accNorm() : r.mc().prunedAccNorm()[skip];
+        assertEquals(norm, gotNorm, 1e-12, "acc_norm with block " + skip + " removed");
       }
     }
   }
@@ -70,26 +76,24 @@ class McAccuracyTest {
     }
   }
 
-  private static double[] handCorrect(McItems items, double[] scores) {
+  private static double[] handCorrect(McItems items, double[] scores, boolean perChar) {
     int q = items.questions().size();
     double[] out = new double[q];
     for (int k = 0; k < q; k++) {
       int best = -1;
       double bestScore = Double.NEGATIVE_INFINITY;
-      boolean tie = false;
       for (int i = 0; i < scores.length; i++) {
         if (items.question()[i] != k) {
           continue;
         }
-        if (scores[i] > bestScore) {
-          bestScore = scores[i];
+        String choice = items.questions().get(k).choices().get(items.choice()[i]);
+        double s = perChar ? scores[i] / choice.length() : scores[i];
+        if (s > bestScore) {
+          bestScore = s;
           best = items.choice()[i];
-          tie = false;
-        } else if (scores[i] == bestScore) {
-          tie = true;
         }
       }
-      out[k] = !tie && best == items.questions().get(k).answer() ? 1 : 0;
+      out[k] = best == items.questions().get(k).answer() ? 1 : 0;
     }
     return out;
   }

@@ -257,7 +257,11 @@ public final class ReportPage {
                                 + " (sum of singles "
                                 + Format.number(s.cut().sumOfSingleDeltas(), 4)
                                 + ")")));
-    rows.add(Map.entry("MC accuracy", a -> Format.percent(a.metrics().mcAccuracy())));
+    rows.add(Map.entry("MC accuracy (acc)", a -> Format.percent(a.metrics().mcAccuracy())));
+    rows.add(
+        Map.entry(
+            "MC acc_norm",
+            a -> a.mc() == null ? Format.UNDEFINED : Format.percent(a.mc().accNorm())));
     p.raw("<div class=\"scroll\"><table>\n<thead><tr><th class=\"text\"></th>");
     for (LabeledAudit la : audits) {
       p.raw("<th class=\"text\">").text(la.label()).raw("</th>");
