@@ -2,6 +2,7 @@ package dev.depthscope.cli;
 
 import dev.depthscope.core.analysis.AuditJson;
 import dev.depthscope.core.analysis.AuditResult;
+import dev.depthscope.core.analysis.DepthMeasures;
 import dev.depthscope.reports.LabeledAudit;
 import dev.depthscope.reports.TrainingCurves;
 import dev.depthscope.trainer.train.Norm;
@@ -24,9 +25,13 @@ import java.util.function.Function;
  * @param results the trained runs, in scheme order
  * @param audits each run's audit under its report label
  * @param curves each run's training curves, for the comparison report
+ * @param measures each run's {@link DepthMeasures} on the eval batches, in scheme order
  */
 record AuditedComparison(
-    List<TrainResult> results, List<LabeledAudit> audits, List<TrainingCurves> curves) {
+    List<TrainResult> results,
+    List<LabeledAudit> audits,
+    List<TrainingCurves> curves,
+    List<DepthMeasures> measures) {
 
   /** Trains and audits every scheme of {@code norms} from {@code base}. */
   static AuditedComparison run(
@@ -35,6 +40,7 @@ record AuditedComparison(
     Map<Norm, Progress.Bar> bars = new IdentityHashMap<>();
     List<LabeledAudit> audits = new ArrayList<>();
     List<TrainingCurves> curves = new ArrayList<>();
+    List<DepthMeasures> measures = new ArrayList<>();
     List<TrainResult> results;
     try {
       results =
@@ -54,7 +60,10 @@ record AuditedComparison(
                 }
                 AuditResult audit;
                 try (Progress.Bar sweep = progress.sweep("audit " + result.norm().cliName())) {
-                  audit = TrainedModelAudit.run(result, base.eval(), base.device(), sweep);
+                  TrainedModelAudit.Audited a =
+                      TrainedModelAudit.run(result, base.eval(), base.device(), sweep);
+                  audit = a.audit();
+                  measures.add(a.measures());
                 }
                 audits.add(new LabeledAudit(label.apply(result.norm()), audit));
                 curves.addAll(
@@ -64,7 +73,7 @@ record AuditedComparison(
     } finally {
       bars.values().forEach(Progress.Bar::close);
     }
-    return new AuditedComparison(results, audits, curves);
+    return new AuditedComparison(results, audits, curves, measures);
   }
 
   /** The runs as {@code --json} prints them. */

@@ -2,6 +2,7 @@ package dev.depthscope.cli;
 
 import ai.djl.Device;
 import dev.depthscope.core.analysis.AuditSummary;
+import dev.depthscope.core.analysis.SchemeComparison;
 import dev.depthscope.core.io.OutputSet;
 import dev.depthscope.reports.LabeledAudit;
 import dev.depthscope.reports.ReportWriter;
@@ -9,6 +10,7 @@ import dev.depthscope.trainer.train.Norm;
 import dev.depthscope.trainer.train.TrainResult;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +32,11 @@ import picocli.CommandLine.Option;
       "",
       "Train one model per norm scheme (same init, same data) into OUT/<scheme>/, audit each",
       "trained model on the eval batches (OUT/<scheme>/audit.json), and write OUT/comparison.json",
-      "and a comparison report OUT/report.html (loss curves, variance and pruning side by side)."
+      "and a comparison report OUT/report.html (loss curves, variance and pruning side by side).",
+      "Prints, and writes to OUT/scheme-comparison.json, each symptom with a 95%% interval: eval",
+      "loss, variance growth h_L/h_1 and the joint removal cost of the deep half, per scheme and",
+      "as the difference from the first scheme (bootstrap over eval batches and sequences, or with",
+      "--seeds N the spread over N seeds)."
     },
     footer = {
       "",
@@ -40,7 +46,10 @@ import picocli.CommandLine.Option;
       "      --train-tokens testdata/data/brown-bpe-4096/brown-train.u16 \\",
       "      --eval-tokens testdata/data/brown-bpe-4096/brown-eval.u16 --out runs/compare",
       "  depthscope train-compare --norms pre,lns --text testdata/data/brown-eval.txt \\",
-      "      --tokenizer testdata/data/brown-bpe-4096 --out runs/cmp --quiet"
+      "      --tokenizer testdata/data/brown-bpe-4096 --out runs/cmp --quiet",
+      "  depthscope train-compare --norms pre,lns --seeds 3 --layers 12 --steps 200 \\",
+      "      --text testdata/data/brown-eval.txt --tokenizer testdata/data/brown-bpe-4096 \\",
+      "      --out runs/cmp3"
     })
 final class TrainCompareCommand implements Callable<Integer> {
   @Option(
@@ -49,6 +58,18 @@ final class TrainCompareCommand implements Callable<Integer> {
       defaultValue = "pre,lns",
       description = "Schemes to train, comma-separated (default ${DEFAULT-VALUE}).")
   List<String> norms;
+
+  @Option(
+      names = "--seeds",
+      defaultValue = "1",
+      paramLabel = "N",
+      description =
+          "Train every scheme N times (init seeds --seed, --seed+1, ...; from the second seed on"
+              + " the train stream starts at a seed-dependent offset, another data order) into"
+              + " OUT/seed-<s>/<scheme>/, and give each figure of the scheme comparison the"
+              + " spread over the N seeds (95%% t-interval) instead of the bootstrap over eval"
+              + " batches (default ${DEFAULT-VALUE}). With --init only the data order varies.")
+  int seeds;
 
   @Mixin TrainOptions options;
 
@@ -64,9 +85,18 @@ final class TrainCompareCommand implements Callable<Integer> {
    * @param out the output directory
    * @param comparison {@code comparison.json}
    * @param report the comparison report
-   * @param runs every trained and audited model, in {@code --norms} order
+   * @param runs every trained and audited model of the first seed, in {@code --norms} order
+   * @param seeds the seeds trained
+   * @param schemes the symptoms of every scheme with their 95% intervals ({@code
+   *     scheme-comparison.json})
    */
-  record Summary(String out, String comparison, String report, List<TrainedRun> runs) {}
+  record Summary(
+      String out,
+      String comparison,
+      String report,
+      List<TrainedRun> runs,
+      List<Long> seeds,
+      SchemeComparison schemes) {}
 
   @Override
   public Integer call() throws IOException {
@@ -75,20 +105,41 @@ final class TrainCompareCommand implements Callable<Integer> {
     for (String n : norms) {
       parsed.add(Norm.parse(n));
     }
+    if (seeds < 1) {
+      throw new IllegalArgumentException("--seeds must be at least 1, got " + seeds);
+    }
     var base = options.spec(parsed.get(0), options.out).on(d);
+    long first = base.hyperparameters().seed();
+    SeededComparison sc;
     AuditedComparison c;
     try (OutputSet set = options.lockOut()) {
-      c = AuditedComparison.run(base, parsed, Norm::cliName, output.progress());
-      ReportWriter.compareLabeled(c.audits(), c.curves(), set, figures.files());
+      sc =
+          SeededComparison.run(
+              first,
+              seeds,
+              s -> SeededComparison.trainCompareSpec(base, first, seeds, s),
+              parsed,
+              Norm::cliName,
+              output.progress(),
+              line -> output.status("%s", line));
+      c = sc.runs().get(0);
+      set.write(SeededComparison.FILE, sc.jsonText().getBytes(StandardCharsets.UTF_8));
+      ReportWriter.compareLabeled(c.audits(), c.curves(), set, figures.files(), sc.comparison());
       set.publish();
     }
     List<TrainResult> results = c.results();
     List<LabeledAudit> audits = c.audits();
     Path report = options.out.resolve(ReportWriter.HTML);
-    Path comparison = options.out.resolve("comparison.json");
+    Path comparison = c.results().get(0).modelDir().getParent().resolveSibling("comparison.json");
     if (output.json) {
       output.printJson(
-          new Summary(options.out.toString(), comparison.toString(), report.toString(), c.runs()));
+          new Summary(
+              options.out.toString(),
+              comparison.toString(),
+              report.toString(),
+              c.runs(),
+              sc.seeds(),
+              sc.comparison()));
       return 0;
     }
     PrintWriter out = output.out();
@@ -111,7 +162,11 @@ final class TrainCompareCommand implements Callable<Integer> {
           s.ineffectiveLayers().size(),
           a.audit().model().layers());
     }
+    out.println();
+    SchemeTable.print(out, sc.comparison());
+    out.println();
     out.printf(Locale.ROOT, "comparison: %s%n", comparison);
+    out.printf(Locale.ROOT, "scheme comparison: %s%n", options.out.resolve(SeededComparison.FILE));
     out.printf(Locale.ROOT, "report: %s%n", report);
     out.flush();
     return 0;

@@ -57,6 +57,24 @@ class DemoCommandTest {
     }
     String o = r.out();
     assertTrue(o.contains("Pre-LN") && o.contains("LNS") && o.contains("variance growth"), o);
+    assertTrue(o.contains("LNS \u2212 Pre-LN") && o.contains("eval loss (nats)"), o);
+    assertTrue(o.contains("intervals: 95% percentile bootstrap"), o);
+    assertTrue(html.contains("What this run measured"), "the measured comparison in the report");
+    JsonObject sc =
+        JsonParser.parseString(Files.readString(tmp.resolve("scheme-comparison.json")))
+            .getAsJsonObject()
+            .getAsJsonObject("comparison");
+    JsonObject lns = sc.getAsJsonArray("models").get(1).getAsJsonObject();
+    AuditResult lnsAudit = AuditJson.read(tmp.resolve("lns").resolve("audit.json"));
+    assertEquals(
+        lnsAudit.metrics().baselineNll(),
+        lns.getAsJsonObject("eval_loss").get("value").getAsDouble(),
+        1e-4,
+        "the comparison's eval loss is the audit's baseline on the same batches");
+    assertEquals(
+        lnsAudit.summary().varianceGrowth(),
+        lns.getAsJsonObject("variance_growth").get("value").getAsDouble(),
+        1e-3 * lnsAudit.summary().varianceGrowth());
     assertTrue(o.startsWith("model "), "under --quiet stdout starts with the table: " + o);
     assertTrue(o.contains("report: "), o);
   }

@@ -94,6 +94,53 @@ class TrainCommandsTest {
   }
 
   @Test
+  void compareOverSeedsGivesEachFigureTheSpreadOverTheSeeds(@TempDir Path tmp) throws Exception {
+    Path data = TestData.fixture("data/brown-bpe-4096");
+    Path out = tmp.resolve("seeds");
+    Run r =
+        onTokens(
+            List.of("train-compare", "--norms", "pre,lns", "--seeds", "2"),
+            data.resolve("brown-eval.u16").toString(),
+            3,
+            out,
+            "--seed",
+            "5",
+            "--quiet");
+    assertEquals(0, r.code(), r.err());
+    for (String f : new String[] {"seed-5/pre/audit.json", "seed-6/lns/audit.json"}) {
+      assertTrue(Files.isRegularFile(out.resolve(f)), f);
+    }
+    JsonObject sc =
+        JsonParser.parseString(Files.readString(out.resolve("scheme-comparison.json")))
+            .getAsJsonObject();
+    assertEquals("[5,6]", sc.getAsJsonArray("seeds").toString());
+    JsonObject c = sc.getAsJsonObject("comparison");
+    assertEquals(2, c.get("seeds").getAsInt());
+    assertTrue(c.get("method").getAsString().contains("2 seeds"), c.toString());
+    double[] perSeed = new double[2];
+    for (int s = 0; s < 2; s++) {
+      JsonObject curves =
+          JsonParser.parseString(
+                  Files.readString(out.resolve("seed-" + (5 + s) + "/lns/curves.json")))
+              .getAsJsonObject();
+      perSeed[s] = curves.get("final_eval_loss").getAsDouble();
+    }
+    JsonObject lnsLoss =
+        c.getAsJsonArray("models").get(1).getAsJsonObject().getAsJsonObject("eval_loss");
+    var values = lnsLoss.getAsJsonArray("per_seed");
+    assertEquals(2, values.size());
+    for (int s = 0; s < 2; s++) {
+      assertEquals(perSeed[s], values.get(s).getAsDouble(), 1e-4, "seed " + s + " eval loss");
+    }
+    assertTrue(perSeed[0] != perSeed[1], "another init and data order: another loss");
+    assertEquals((perSeed[0] + perSeed[1]) / 2, lnsLoss.get("value").getAsDouble(), 1e-4);
+    assertTrue(
+        lnsLoss.get("low").getAsDouble() < lnsLoss.get("value").getAsDouble(), lnsLoss.toString());
+    assertTrue(r.out().contains("LNS − Pre-LN") || r.out().contains("lns − pre"), r.out());
+    assertTrue(r.out().contains("2 seeds"), r.out());
+  }
+
+  @Test
   void compareWritesOneRunPerScheme(@TempDir Path tmp) throws Exception {
     Path data = TestData.fixture("data/brown-bpe-4096");
     Path out = tmp.resolve("cmp");

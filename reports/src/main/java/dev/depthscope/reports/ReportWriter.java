@@ -1,6 +1,7 @@
 package dev.depthscope.reports;
 
 import dev.depthscope.core.analysis.AuditResult;
+import dev.depthscope.core.analysis.SchemeComparison;
 import dev.depthscope.core.io.OutputSet;
 import dev.depthscope.reports.chart.AuditCharts;
 import dev.depthscope.reports.chart.Chart;
@@ -122,16 +123,47 @@ public final class ReportWriter {
     return dir.resolve(HTML);
   }
 
+  /**
+   * As {@link #compareLabeled(List, List, Path, FigureFiles)}, with the symptom-by-symptom
+   * comparison of the schemes (null for none) on the page.
+   */
+  public static Path compareLabeled(
+      List<LabeledAudit> audits,
+      List<TrainingCurves> curves,
+      Path dir,
+      FigureFiles files,
+      SchemeComparison schemes)
+      throws IOException {
+    try (OutputSet out = OutputSet.open(dir, OutputSet.Existing.MERGE)) {
+      compareLabeled(audits, curves, out, files, schemes);
+      out.publish();
+    }
+    return dir.resolve(HTML);
+  }
+
   /** Stages the comparison report in {@code out}; the caller publishes the set. */
   public static void compareLabeled(
       List<LabeledAudit> audits, List<TrainingCurves> curves, OutputSet out, FigureFiles files)
+      throws IOException {
+    compareLabeled(audits, curves, out, files, null);
+  }
+
+  /** As above, with the scheme comparison ({@code schemes}, null for none) on the page. */
+  public static void compareLabeled(
+      List<LabeledAudit> audits,
+      List<TrainingCurves> curves,
+      OutputSet out,
+      FigureFiles files,
+      SchemeComparison schemes)
       throws IOException {
     if (audits.isEmpty() && curves.isEmpty()) {
       throw new IllegalArgumentException("nothing to compare: give audits and/or training curves");
     }
     List<Chart> charts = CompareCharts.of(audits, curves);
     List<Figure> figures = render(charts, files, out);
-    out.write(HTML, ReportPage.compare(audits, curves, figures).getBytes(StandardCharsets.UTF_8));
+    out.write(
+        HTML,
+        ReportPage.compare(audits, curves, figures, schemes).getBytes(StandardCharsets.UTF_8));
   }
 
   // The page embeds the PNG whichever files are written, so it always renders one.

@@ -2,10 +2,12 @@ package dev.depthscope.reports.html;
 
 import dev.depthscope.core.analysis.AuditResult;
 import dev.depthscope.core.analysis.AuditSummary;
+import dev.depthscope.core.analysis.SchemeComparison;
 import dev.depthscope.reports.Caveats;
 import dev.depthscope.reports.Format;
 import dev.depthscope.reports.LabeledAudit;
 import dev.depthscope.reports.LayerTable;
+import dev.depthscope.reports.SchemeVerdict;
 import dev.depthscope.reports.TrainingCurves;
 import dev.depthscope.reports.Verdict;
 import java.util.ArrayList;
@@ -51,6 +53,15 @@ public final class ReportPage {
   /** The report comparing several audits (and training runs). */
   public static String compare(
       List<LabeledAudit> audits, List<TrainingCurves> curves, List<Figure> figures) {
+    return compare(audits, curves, figures, null);
+  }
+
+  /** The comparison page, with the symptom-by-symptom scheme comparison when it is not null. */
+  public static String compare(
+      List<LabeledAudit> audits,
+      List<TrainingCurves> curves,
+      List<Figure> figures,
+      SchemeComparison schemes) {
     List<String> labels = audits.stream().map(LabeledAudit::label).toList();
     String what =
         labels.isEmpty()
@@ -58,6 +69,9 @@ public final class ReportPage {
             : String.join(" vs ", labels);
     PageBuilder p = new PageBuilder("depthscope comparison: " + what);
     p.el("h1", null, "Comparison: " + what);
+    if (schemes != null) {
+      schemeSection(p, schemes);
+    }
     if (!audits.isEmpty()) {
       p.h2("verdicts", "Verdicts");
       for (LabeledAudit la : audits) {
@@ -121,6 +135,22 @@ public final class ReportPage {
       return Format.number(n / 1e6, 3) + " M";
     }
     return String.format(java.util.Locale.ROOT, "%,d", n);
+  }
+
+  /** What the run measured, symptom by symptom, each model and difference with its interval. */
+  private static void schemeSection(PageBuilder p, SchemeComparison c) {
+    SchemeVerdict v = SchemeVerdict.of(c);
+    p.h2("measured", "What this run measured");
+    p.raw("<section class=\"verdict\" id=\"scheme-verdict\">\n");
+    p.el("p", "headline", v.headline());
+    p.raw("</section>\n");
+    for (SchemeVerdict.Symptom s : v.symptoms()) {
+      p.el("h3", null, s.name());
+      List<String> lines = new ArrayList<>(s.perModel());
+      lines.addAll(s.differences());
+      p.list(lines);
+    }
+    p.el("p", null, "Intervals: " + c.method() + ".");
   }
 
   private static void verdict(PageBuilder p, Verdict v) {

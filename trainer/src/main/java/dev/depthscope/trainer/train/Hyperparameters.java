@@ -93,6 +93,26 @@ public record Hyperparameters(
         seed);
   }
 
+  /** A copy with another seed of the random init. */
+  public Hyperparameters withSeed(long newSeed) {
+    return new Hyperparameters(
+        steps,
+        batch,
+        seq,
+        lr,
+        warmup,
+        minLrRatio,
+        weightDecay,
+        clip,
+        beta1,
+        beta2,
+        eps,
+        evalBatches,
+        evalBatch,
+        evalEvery,
+        newSeed);
+  }
+
   /**
    * The learning rate at {@code step} (REFERENCE.md): linear warm-up {@code lr*(s+1)/warmup}, then
    * cosine decay to {@code lr*min_lr_ratio} at step {@code steps}.

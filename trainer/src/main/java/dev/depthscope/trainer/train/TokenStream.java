@@ -105,6 +105,22 @@ public final class TokenStream {
     };
   }
 
+  /**
+   * The same tokens starting at position {@code offset mod N} and wrapping around: another data
+   * order for the same text (the REFERENCE.md rows then start elsewhere), for runs over several
+   * seeds. Offset 0 is this stream.
+   */
+  public TokenStream rotated(long offset) {
+    int start = (int) Math.floorMod(offset, (long) tokens.length);
+    if (start == 0) {
+      return this;
+    }
+    int[] r = new int[tokens.length];
+    System.arraycopy(tokens, start, r, 0, tokens.length - start);
+    System.arraycopy(tokens, 0, r, tokens.length - start, start);
+    return new TokenStream(r, source + " (rotated by " + start + ")");
+  }
+
   /** Number of tokens N. */
   public int size() {
     return tokens.length;
