@@ -142,18 +142,7 @@ public record DepthMeasures(
     for (int i = 0; i < batch; i++) {
       double s = 0;
       for (int p = 0; p < t; p++) {
-        int o = (i * t + p) * d;
-        double mean = 0;
-        for (int k = 0; k < d; k++) {
-          mean += h[o + k];
-        }
-        mean /= d;
-        double ss = 0;
-        for (int k = 0; k < d; k++) {
-          double x = h[o + k] - mean;
-          ss += x * x;
-        }
-        s += ss / d;
+        s += HiddenStateMetrics.positionVariance(h, (i * t + p) * d, d);
       }
       into[row + i] += s;
     }

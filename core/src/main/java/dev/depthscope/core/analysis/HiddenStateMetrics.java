@@ -65,18 +65,7 @@ public final class HiddenStateMetrics implements PruningSweep.HiddenStateObserve
     }
     double var = 0;
     for (int p = 0; p < n; p++) {
-      int o = p * d;
-      double mean = 0;
-      for (int k = 0; k < d; k++) {
-        mean += h[o + k];
-      }
-      mean /= d;
-      double ss = 0;
-      for (int k = 0; k < d; k++) {
-        double x = h[o + k] - mean;
-        ss += x * x;
-      }
-      var += ss / d;
+      var += positionVariance(h, p * d, d);
     }
     part.variance()[layer] = var;
     if (layer > 0) {
@@ -108,6 +97,24 @@ public final class HiddenStateMetrics implements PruningSweep.HiddenStateObserve
       previous[b] = null;
       lastTokens[b] = null;
     }
+  }
+
+  /**
+   * The variance over the hidden dimension of the position at {@code h[o .. o+d)}: float64, the
+   * mean subtracted first (two passes, not E[x^2] - E[x]^2, which cancels badly).
+   */
+  static double positionVariance(float[] h, int o, int d) {
+    double mean = 0;
+    for (int k = 0; k < d; k++) {
+      mean += h[o + k];
+    }
+    mean /= d;
+    double ss = 0;
+    for (int k = 0; k < d; k++) {
+      double x = h[o + k] - mean;
+      ss += x * x;
+    }
+    return ss / d;
   }
 
   /** Cosine of two float vectors, computed in float64 and clamped to [-1, 1]. */
