@@ -242,42 +242,7 @@ final class AuditCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (nll == null && mc == null) {
-      throw new IllegalArgumentException(
-          "no evaluation data: pass --text FILE or --token-ids FILE (and/or --mc FILE)");
-    }
-    if (nll == null && mechanism.toOptions().jacobianProbes() > 0) {
-      throw new IllegalArgumentException(
-          "--jacobian needs hidden states of text: pass --text FILE or --token-ids FILE");
-    }
-    if (batch <= 0) {
-      throw new IllegalArgumentException("--batch must be at least 1, found " + batch);
-    }
-    if (seqLen < 2) {
-      throw new IllegalArgumentException(
-          "--seq-len must be at least 2 (a window predicts its tokens after the first), found "
-              + seqLen);
-    }
-    if (!Double.isFinite(threshold) || threshold < 0) {
-      throw new IllegalArgumentException(
-          "--threshold must be a finite number of at least 0 (a fraction of the baseline NLL),"
-              + " found "
-              + threshold);
-    }
-    if (search != null && nll == null) {
-      throw new IllegalArgumentException(
-          "--search measures NLL: pass --text FILE or --token-ids FILE as well");
-    }
-    if (removeUpTo != null && search == null) {
-      throw new IllegalArgumentException(
-          "--remove-up-to sets the size of a removal search: pass --search as well");
-    }
-    mcOptions.check(mc);
-    // Missing inputs fail before the model opens, not seconds later.
-    for (Path input :
-        new Path[] {nll == null ? null : nll.text, nll == null ? null : nll.tokenIds, mc}) {
-      AuditInputs.requireReadable(input);
-    }
+    AuditArgumentChecks.check(this);
     Device d = device.require();
     AuditEngine engine = spark.require();
     ModelLocator.Located located = model.locate();
