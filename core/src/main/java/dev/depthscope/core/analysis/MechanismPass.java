@@ -26,7 +26,7 @@ final class MechanismPass {
       List<long[][]> batches,
       MechanismProbe.Options opt,
       PruningSweep.ProgressListener progress) {
-    MechanismProbe probe = new MechanismProbe(lm, batches, opt, null);
+    MechanismProbe probe = new MechanismProbe(lm, batches, opt);
     int layers = lm.config().numLayers();
     int d = lm.config().hiddenSize();
     long total = (long) layers * batches.size();

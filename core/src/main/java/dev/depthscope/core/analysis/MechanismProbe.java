@@ -60,7 +60,6 @@ public final class MechanismProbe implements PruningSweep.HiddenStateObserver {
   private final CausalLm lm;
   private final List<long[][]> batches;
   private final Options opt;
-  private final PruningSweep.HiddenStateObserver next;
   private final int layers;
   private final int rows;
   private final int[] firstRow;
@@ -71,18 +70,12 @@ public final class MechanismProbe implements PruningSweep.HiddenStateObserver {
   private final double[][] probeMean;
   private final double[][] probeTotals;
   private final double[] entries;
-  private long nanos;
 
-  /**
-   * A probe over {@code batches} of {@code lm}, passing every state on to {@code next} (may be
-   * null).
-   */
-  public MechanismProbe(
-      CausalLm lm, List<long[][]> batches, Options opt, PruningSweep.HiddenStateObserver next) {
+  /** A probe over {@code batches} of {@code lm}, fed their baseline states h_0..h_L in order. */
+  public MechanismProbe(CausalLm lm, List<long[][]> batches, Options opt) {
     this.lm = lm;
     this.batches = batches;
     this.opt = opt;
-    this.next = next;
     this.layers = lm.config().numLayers();
     this.firstRow = new int[batches.size() + 1];
     for (int b = 0; b < batches.size(); b++) {
@@ -105,10 +98,6 @@ public final class MechanismProbe implements PruningSweep.HiddenStateObserver {
 
   @Override
   public void observe(int batch, int layer, float[] hidden) {
-    if (next != null) {
-      next.observe(batch, layer, hidden);
-    }
-    long t0 = System.nanoTime();
     if (lens != null) {
       lens.observe(batch, layer, hidden);
     }
@@ -116,12 +105,6 @@ public final class MechanismProbe implements PruningSweep.HiddenStateObserver {
       block(batch, layer - 1, previous[batch], hidden);
     }
     previous[batch] = layer < layers ? hidden : null;
-    nanos += System.nanoTime() - t0;
-  }
-
-  /** Seconds spent measuring (beyond the sweep itself). */
-  public double seconds() {
-    return nanos / 1e9;
   }
 
   private void block(int batch, int l, float[] h, float[] out) {
