@@ -26,12 +26,12 @@ public final class AuditChunks {
       throw new IllegalArgumentException(
           "the plan is for " + layers + " blocks, the model has " + lm.config().numLayers());
     }
-    List<long[][]> batches = plan.batchRows(chunk);
+    List<SweepBatch> batches = plan.batchRows(chunk);
     int first = chunk.firstBatch();
     int of = plan.batches(chunk.kind());
     if (chunk.kind() == AuditPlan.Kind.NLL) {
-      int seqLen = batches.get(0)[0].length;
-      int[] shapeRows = batches.stream().mapToInt(x -> x.length).toArray();
+      int seqLen = batches.get(0).length();
+      int[] shapeRows = batches.stream().mapToInt(SweepBatch::rows).toArray();
       int[] shapeLens = batches.stream().mapToInt(x -> seqLen).toArray();
       HiddenStateMetrics metrics =
           new HiddenStateMetrics(layers, lm.config().hiddenSize(), shapeRows, shapeLens);
@@ -42,16 +42,16 @@ public final class AuditChunks {
             metrics.observe(b, l, h);
             peers.observe(b, l, h);
           };
-      PruningSweep.Result r = PruningSweep.run(lm, batches, both, settings, first, of);
+      PruningSweep.Result r = PruningSweep.runBatches(lm, batches, both, settings, first, of);
       int n = 0;
-      for (long[][] b : batches) {
-        n += b.length;
+      for (SweepBatch b : batches) {
+        n += b.rows();
       }
       double[] base = new double[n];
       double[][] pruned = new double[layers][n];
       int row = 0;
       for (int b = 0; b < batches.size(); b++) {
-        for (int i = 0; i < batches.get(b).length; i++, row++) {
+        for (int i = 0; i < batches.get(b).rows(); i++, row++) {
           base[row] = LayerAudit.rowSum(r.baseline()[b], i, seqLen - 1);
           for (int l = 0; l < layers; l++) {
             pruned[l][row] = LayerAudit.rowSum(r.pruned()[b][l], i, seqLen - 1);
@@ -70,7 +70,7 @@ public final class AuditChunks {
           (System.nanoTime() - t0) / 1e9);
     }
     McBatches mc = plan.mcBatches();
-    PruningSweep.Result r = PruningSweep.run(lm, batches, null, settings, first, of);
+    PruningSweep.Result r = PruningSweep.runBatches(lm, batches, null, settings, first, of);
     int end = chunk.endBatch();
     double[][] pruned = new double[layers][];
     for (int l = 0; l < layers; l++) {

@@ -67,6 +67,8 @@ public final class AuditFingerprint {
       }
       update(d, mc.questions().stream().mapToLong(q -> q.answer()).toArray());
       f.put("mc.tokens", hex(d.digest()));
+      // How the items become rows: their per-item scores are journaled in that batch order.
+      f.put("mc.layout", "one packed row per question");
     } else {
       f.put("mc.items", "none");
     }

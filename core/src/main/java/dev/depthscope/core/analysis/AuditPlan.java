@@ -154,11 +154,12 @@ public final class AuditPlan implements Serializable {
     return n;
   }
 
-  /** The rows of {@code chunk}'s batches, each a rectangle {@code [B, T]}. */
-  List<long[][]> batchRows(Chunk chunk) {
-    List<long[][]> out = new ArrayList<>();
+  /** {@code chunk}'s batches: causal text windows, or packed multiple-choice rows. */
+  List<SweepBatch> batchRows(Chunk chunk) {
+    List<SweepBatch> out = new ArrayList<>();
     for (int b = chunk.firstBatch(); b < chunk.endBatch(); b++) {
-      out.add(chunk.kind() == Kind.NLL ? nllBatch(b) : mcBatches().batches().get(b));
+      out.add(
+          chunk.kind() == Kind.NLL ? SweepBatch.causal(nllBatch(b)) : mcBatches().batches().get(b));
     }
     return out;
   }

@@ -90,17 +90,18 @@ public final class JointPasses {
       sets.add(set.stream().mapToInt(Integer::intValue).toArray());
     }
     boolean nll = request.kind() == AuditPlan.Kind.NLL;
-    List<long[][]> batches =
-        (nll ? plan.nllBatches() : plan.mcBatches().batches()).subList(first, end);
-    JointRemoval.Result r = JointRemoval.run(lm, batches, sets, settings);
+    List<SweepBatch> batches =
+        (nll ? SweepBatch.causal(plan.nllBatches()) : plan.mcBatches().batches())
+            .subList(first, end);
+    JointRemoval.Result r = JointRemoval.runBatches(lm, batches, sets, settings);
     double[][] values = new double[sets.size()][];
     for (int s = 0; s < sets.size(); s++) {
       int set = s;
       if (nll) {
         List<Double> rows = new ArrayList<>();
         for (int b = 0; b < batches.size(); b++) {
-          int per = batches.get(b)[0].length - 1;
-          for (int i = 0; i < batches.get(b).length; i++) {
+          int per = batches.get(b).length() - 1;
+          for (int i = 0; i < batches.get(b).rows(); i++) {
             rows.add(LayerAudit.rowSum(r.nll()[b][s], i, per));
           }
         }

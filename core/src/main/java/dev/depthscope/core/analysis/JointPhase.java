@@ -89,7 +89,7 @@ final class JointPhase {
     AuditJournal.JointPass r = multi.isEmpty() ? null : mc.journal().pass(key);
     if (!multi.isEmpty() && r == null) {
       JointRemoval.Result run =
-          JointRemoval.run(
+          JointRemoval.runBatches(
               mc.lm(), mc.batches().batches(), arrays, settings(mc.sweep(), mc.done(), "joint MC"));
       double[][] rows = new double[multi.size()][];
       int nb = mc.batches().batches().size();

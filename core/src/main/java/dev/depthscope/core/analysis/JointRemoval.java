@@ -7,9 +7,7 @@ import dev.depthscope.core.model.CausalLm;
 import dev.depthscope.core.model.NonFiniteException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The next-token NLL of the model with several blocks removed together (each replaced by the
@@ -34,7 +32,7 @@ public final class JointRemoval {
    * NLL per candidate.
    *
    * @param nll {@code nll[b][s]}: {@code [B_b * (T_b - 1)]} next-token NLL (nats) of batch b with
-   *     the blocks of set s removed
+   *     the blocks of set s removed (a packed batch's scored values, {@link SweepBatch#scored()})
    * @param blockEvaluations blocks run
    * @param spilledBytes peak bytes of states written to the spill file (0 if none)
    */
@@ -75,6 +73,15 @@ public final class JointRemoval {
    */
   public static Result run(
       CausalLm lm, List<long[][]> batches, List<int[]> sets, PruningSweep.Settings settings) {
+    return runBatches(lm, SweepBatch.causal(batches), sets, settings);
+  }
+
+  /**
+   * {@link #run} over causal or packed batches ({@link SweepBatch}); {@link Result}'s NLL arrays
+   * hold each batch's scored values ({@link SweepBatch#scored()}).
+   */
+  static Result runBatches(
+      CausalLm lm, List<SweepBatch> batches, List<int[]> sets, PruningSweep.Settings settings) {
     int layers = lm.config().numLayers();
     boolean[][] removed = masks(layers, sets);
     int nb = batches.size();
@@ -83,20 +90,19 @@ public final class JointRemoval {
         settings.progress() == null ? PruningSweep.ProgressListener.NONE : settings.progress();
     long done = 0;
     try (NDManager m = lm.manager().newSubManager();
-        StateStore store = new StateStore(m, settings.memoryBudget(), settings.spillDir())) {
-      Map<Integer, AttentionInputs> attention = new HashMap<>();
+        StateStore store = new StateStore(m, settings.memoryBudget(), settings.spillDir());
+        SweepAttention attention = new SweepAttention(lm, m, batches)) {
       List<List<Group>> groups = new ArrayList<>();
-      for (long[][] ids : batches) {
-        attention.computeIfAbsent(ids[0].length, t -> lm.attentionInputs(m, t));
+      for (SweepBatch batch : batches) {
         try (NDManager step = m.newSubManager()) {
           StateStore.Slot slot = store.newSlot();
-          slot.store(lm.embed(step, ids));
+          slot.store(lm.embed(step, batch.ids()));
           groups.add(new ArrayList<>(List.of(new Group(all(sets.size()), slot))));
         }
       }
       for (int j = 0; j < layers; j++) {
         for (int b = 0; b < nb; b++) {
-          AttentionInputs att = attention.get(batches.get(b)[0].length);
+          AttentionInputs att = attention.open(b);
           List<Group> next = new ArrayList<>();
           for (Group g : groups.get(b)) {
             int[][] parts = partition(g.members(), removed, j);
@@ -121,6 +127,7 @@ public final class JointRemoval {
             progress.blockEvaluated(++done, total);
           }
           groups.set(b, next);
+          attention.release(b);
         }
       }
       float[][][] nll = new float[nb][sets.size()][];
@@ -143,7 +150,6 @@ public final class JointRemoval {
           }
         }
       }
-      attention.values().forEach(AttentionInputs::close);
       return new Result(nll, done, store.spilledBytes());
     }
   }

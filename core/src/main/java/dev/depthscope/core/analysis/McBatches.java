@@ -1,6 +1,7 @@
 package dev.depthscope.core.analysis;
 
 import dev.depthscope.core.eval.McItems;
+import dev.depthscope.core.model.PackedLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -8,36 +9,42 @@ import java.util.List;
 import java.util.function.IntFunction;
 
 /**
- * The multiple-choice rows (one per question and choice) in batches for a sweep or a joint pass,
- * and the per-question correctness of what such a pass scored. Rows of similar length go together,
- * so there is little padding; right padding cannot change earlier positions of a causal model, and
- * padded positions are never scored.
+ * The multiple-choice items in packed batches for a sweep or a joint pass, and the per-question
+ * scores of what such a pass computed. Each question's choices share one row ({@link McPacking}),
+ * so its context runs once; rows of similar length go together, so there is little padding. Padding
+ * sits at the end of a row in a branch of its own, which no real token sees.
+ *
+ * <p>"Batch order" lists the items row by row through the batches (rows sorted by length); the
+ * per-item scores of a chunk or a joint pass are kept in that order.
  */
 final class McBatches {
+  /** The branch of padding tokens: no real token has it, so none attends to them. */
+  private static final int PAD_BRANCH = -1;
+
   private final McItems items;
-  private final Integer[] order;
-  private final List<long[][]> batches = new ArrayList<>();
+  private final int[] order;
+  private final List<SweepBatch> batches = new ArrayList<>();
+  private final List<List<McPacking.Row>> packedRows = new ArrayList<>();
   private final List<Integer> starts = new ArrayList<>();
 
   McBatches(McItems items, int batchRows) {
     this.items = items;
-    int n = items.rows().length;
-    order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, Comparator.comparingInt(i -> items.rows()[i].length));
-    for (int[] range : ranges(items, order, batchRows)) {
-      int start = range[0];
-      int end = range[1];
-      int len = items.rows()[order[end - 1]].length;
-      long[][] batch = new long[end - start][len];
-      for (int k = start; k < end; k++) {
-        long[] row = items.rows()[order[k]];
-        System.arraycopy(row, 0, batch[k - start], 0, row.length);
+    List<McPacking.Row> rows = McPacking.of(items);
+    Integer[] sorted = sorted(rows);
+    order = new int[items.rows().length];
+    int k = 0;
+    for (int[] range : ranges(rows, sorted, batchRows)) {
+      List<McPacking.Row> batch = new ArrayList<>();
+      starts.add(k);
+      for (int g = range[0]; g < range[1]; g++) {
+        McPacking.Row row = rows.get(sorted[g]);
+        batch.add(row);
+        for (int item : row.items()) {
+          order[k++] = item;
+        }
       }
-      batches.add(batch);
-      starts.add(start);
+      packedRows.add(batch);
+      batches.add(batch(batch));
     }
   }
 
@@ -49,12 +56,17 @@ final class McBatches {
 
   /** The number of batches {@code items} make (for progress totals). */
   static int count(McItems items, int batchRows) {
-    Integer[] order = new Integer[items.rows().length];
+    List<McPacking.Row> rows = McPacking.of(items);
+    return ranges(rows, sorted(rows), batchRows).size();
+  }
+
+  private static Integer[] sorted(List<McPacking.Row> rows) {
+    Integer[] order = new Integer[rows.size()];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    Arrays.sort(order, Comparator.comparingInt(i -> items.rows()[i].length));
-    return ranges(items, order, batchRows).size();
+    Arrays.sort(order, Comparator.comparingInt(i -> rows.get(i).length()));
+    return order;
   }
 
   /**
@@ -62,7 +74,7 @@ final class McBatches {
    * batchRows} rows each (bar the last), more while the padded batch stays within {@code batchRows
    * * TOKENS_PER_BATCH_ROW} tokens.
    */
-  private static List<int[]> ranges(McItems items, Integer[] order, int batchRows) {
+  private static List<int[]> ranges(List<McPacking.Row> rows, Integer[] order, int batchRows) {
     long budget = (long) batchRows * TOKENS_PER_BATCH_ROW;
     List<int[]> out = new ArrayList<>();
     int n = order.length;
@@ -70,7 +82,7 @@ final class McBatches {
     while (start < n) {
       int end = start + 1;
       while (end < n) {
-        long padded = (long) (end + 1 - start) * items.rows()[order[end]].length;
+        long padded = (long) (end + 1 - start) * rows.get(order[end]).length();
         if (end - start >= batchRows && padded > budget) {
           break;
         }
@@ -82,14 +94,37 @@ final class McBatches {
     return out;
   }
 
-  List<long[][]> batches() {
+  /** The packed batch of {@code rows} (sorted by length, so the last is the longest). */
+  private static SweepBatch batch(List<McPacking.Row> rows) {
+    int t = rows.get(rows.size() - 1).length();
+    long[][] ids = new long[rows.size()][t];
+    int[][] positions = new int[rows.size()][t];
+    int[][] branches = new int[rows.size()][t];
+    int entries = rows.stream().mapToInt(r -> r.at().length).sum();
+    long[] index = new long[entries];
+    long[] target = new long[entries];
+    int e = 0;
+    for (int r = 0; r < rows.size(); r++) {
+      McPacking.Row row = rows.get(r);
+      System.arraycopy(row.tokens(), 0, ids[r], 0, row.length());
+      System.arraycopy(row.positions(), 0, positions[r], 0, row.length());
+      System.arraycopy(row.branches(), 0, branches[r], 0, row.length());
+      Arrays.fill(branches[r], row.length(), t, PAD_BRANCH);
+      for (int k = 0; k < row.at().length; k++) {
+        index[e] = (long) r * t + row.at()[k];
+        target[e++] = row.target()[k];
+      }
+    }
+    return new SweepBatch(ids, new PackedLayout(positions, branches), index, target);
+  }
+
+  List<SweepBatch> batches() {
     return batches;
   }
 
   /**
    * Per question, 1 when the right choice is the first of maximal log-likelihood (lm-eval's {@code
-   * acc}), else 0, from the next-token NLL {@code nll.apply(b)} ({@code [B_b * (T_b - 1)]}) of each
-   * batch b.
+   * acc}), else 0, from the scored NLL {@code nll.apply(b)} of each batch b.
    */
   double[] correct(IntFunction<float[]> nll) {
     return scores(nll).acc();
@@ -100,32 +135,39 @@ final class McBatches {
     return scores(rowScores(0, batches.size(), nll));
   }
 
-  /**
-   * The first row (in batch order: sorted by length) of batch {@code b}; the row count at the end.
-   */
+  /** The first item (in batch order) of batch {@code b}; the item count at the end. */
   int start(int b) {
     return b == batches.size() ? order.length : starts.get(b);
   }
 
   /**
-   * The log-likelihood of every row of batches {@code first .. end} (in batch order), from the
-   * next-token NLL {@code nll.apply(b)} of each batch b of them (b counted from {@code first}).
+   * The log-likelihood of every item of batches {@code first .. end} (in batch order), from the
+   * scored NLL {@code nll.apply(b)} of each batch b of them (b counted from {@code first}): minus
+   * the sum over the item's continuation tokens, in float64.
    */
   double[] rowScores(int first, int end, IntFunction<float[]> nll) {
     int from = start(first);
     double[] out = new double[start(end) - from];
     for (int b = first; b < end; b++) {
-      int per = batches.get(b)[0].length - 1;
       float[] x = nll.apply(b - first);
-      for (int row = 0; row < batches.get(b).length; row++) {
-        int k = starts.get(b) + row;
-        out[k - from] = items.score(order[k], Arrays.copyOfRange(x, row * per, (row + 1) * per));
+      int rowEntries = 0;
+      int k = starts.get(b);
+      for (McPacking.Row row : packedRows.get(b)) {
+        for (int c = 0; c < row.items().length; c++) {
+          int e = rowEntries + row.entry()[c];
+          double s = 0;
+          for (int t = 0; t < items.tokens(row.items()[c]); t++) {
+            s -= x[e + t];
+          }
+          out[k++ - from] = s;
+        }
+        rowEntries += row.at().length;
       }
     }
     return out;
   }
 
-  /** lm-eval's per-question scores from every row's log-likelihood in batch order. */
+  /** lm-eval's per-question scores from every item's log-likelihood in batch order. */
   McScoring.Scores scores(double[] sortedScores) {
     double[] score = new double[items.rows().length];
     for (int k = 0; k < order.length; k++) {

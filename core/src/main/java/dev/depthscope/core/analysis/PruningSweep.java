@@ -9,9 +9,7 @@ import dev.depthscope.core.model.NonFiniteException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One baseline pass plus the L "block removed" variants over all evaluation batches, run
@@ -139,6 +137,20 @@ public final class PruningSweep {
       Settings settings,
       int first,
       int of) {
+    return runBatches(lm, SweepBatch.causal(batches), observer, settings, first, of);
+  }
+
+  /**
+   * The sweep over causal or packed batches ({@link SweepBatch}); {@link Result}'s NLL arrays hold
+   * each batch's scored values ({@link SweepBatch#scored()}).
+   */
+  static Result runBatches(
+      CausalLm lm,
+      List<SweepBatch> batches,
+      HiddenStateObserver observer,
+      Settings settings,
+      int first,
+      int of) {
     int layers = lm.config().numLayers();
     int nb = batches.size();
     long total = nb * cost(layers);
@@ -150,15 +162,13 @@ public final class PruningSweep {
     progress.statesScored(0, statesTotal);
     ExpertLoad load = lm.config().moe() == null ? null : new ExpertLoad(lm.config());
     try (NDManager m = lm.manager().newSubManager();
-        StateStore store = new StateStore(m, settings.memoryBudget(), settings.spillDir())) {
-      Map<Integer, AttentionInputs> attention = new HashMap<>();
+        StateStore store = new StateStore(m, settings.memoryBudget(), settings.spillDir());
+        SweepAttention attention = new SweepAttention(lm, m, batches)) {
       StateStore.Slot[] base = new StateStore.Slot[nb];
       StateStore.Slot[][] variants = new StateStore.Slot[nb][layers];
       for (int b = 0; b < nb; b++) {
-        long[][] ids = batches.get(b);
-        attention.computeIfAbsent(ids[0].length, t -> lm.attentionInputs(m, t));
         try (NDManager step = m.newSubManager()) {
-          NDArray h = lm.embed(step, ids);
+          NDArray h = lm.embed(step, batches.get(b).ids());
           if (observer != null) {
             observer.observe(b, 0, h.toFloatArray());
           }
@@ -168,7 +178,7 @@ public final class PruningSweep {
       }
       for (int j = 0; j < layers; j++) {
         for (int b = 0; b < nb; b++) {
-          AttentionInputs att = attention.get(batches.get(b)[0].length);
+          AttentionInputs att = attention.open(b);
           for (int l = 0; l < j; l++) {
             try (NDManager step = m.newSubManager()) {
               NDArray next;
@@ -198,6 +208,7 @@ public final class PruningSweep {
             base[b].store(next);
           }
           progress.blockEvaluated(++done, total);
+          attention.release(b);
         }
       }
       // The head runs over the baseline and every variant of a batch stacked together.
@@ -221,7 +232,6 @@ public final class PruningSweep {
         baseline[b] = nll[0];
         System.arraycopy(nll, 1, pruned[b], 0, layers);
       }
-      attention.values().forEach(AttentionInputs::close);
       return new Result(
           baseline, pruned, done, store.spilledBytes(), load == null ? null : load.toArray());
     }

@@ -2,6 +2,7 @@ package dev.depthscope.core.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.depthscope.core.config.ModelConfig;
 import java.util.HashMap;
@@ -12,6 +13,12 @@ import java.util.Map;
  * head_dim]} and an additive mask {@code [T, T]} per distinct sliding window (0 = causal). A query
  * at position q may attend to key k when {@code k <= q} and, with window w, {@code k > q - w}
  * (transformers' {@code sliding_window_overlay}).
+ *
+ * <p>For {@link PackedLayout packed rows} (one shared prefix and several branches in one row) the
+ * tables are {@code [B, 1, T, head_dim]}, gathered at each token's position, and the masks {@code
+ * [B, 1, T, T]}: a token sees the prefix and its own branch up to its position, which is exactly
+ * what it would see at that position of an unpacked row holding the prefix and its branch alone.
+ * Both shapes broadcast over the heads of {@code [B, H, T, *]} scores.
  */
 public final class AttentionInputs implements AutoCloseable {
   private final NDManager manager;
@@ -43,6 +50,65 @@ public final class AttentionInputs implements AutoCloseable {
     }
   }
 
+  /**
+   * The tables and masks for the packed rows of {@code layout}. The RoPE frequencies are those of a
+   * sequence one longer than the largest position (only {@code dynamic} RoPE depends on it), as for
+   * an unpacked batch of that length.
+   */
+  public AttentionInputs(NDManager parent, ModelConfig config, PackedLayout layout) {
+    int b = layout.rows();
+    int t = layout.length();
+    if ((long) b * t * t > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(
+          "a packed batch of "
+              + b
+              + " rows of "
+              + t
+              + " tokens needs an attention mask of more values than one array holds");
+    }
+    this.manager = parent.newSubManager();
+    this.seqLen = t;
+    int span = layout.maxPosition() + 1;
+    RotaryEmbedding rope = RotaryEmbedding.of(config, span);
+    float[][] table = rope.tables(span);
+    int width = 2 * rope.invFreq().length;
+    float[] cos = new float[b * t * width];
+    float[] sin = new float[b * t * width];
+    long[] pos = new long[b * t];
+    long[] branch = new long[b * t];
+    for (int r = 0; r < b; r++) {
+      for (int i = 0; i < t; i++) {
+        int k = r * t + i;
+        int p = layout.positions()[r][i];
+        System.arraycopy(table[0], p * width, cos, k * width, width);
+        System.arraycopy(table[1], p * width, sin, k * width, width);
+        pos[k] = p;
+        branch[k] = layout.branches()[r][i];
+      }
+    }
+    this.cos = manager.create(cos, new Shape(b, 1, t, width));
+    this.sin = manager.create(sin, new Shape(b, 1, t, width));
+    try (NDManager work = manager.newSubManager()) {
+      NDArray p = work.create(pos, new Shape(b, 1, t));
+      NDArray br = work.create(branch, new Shape(b, 1, t));
+      NDArray posQ = p.expandDims(3);
+      NDArray posK = p.expandDims(2);
+      NDArray brQ = br.expandDims(3);
+      NDArray brK = br.expandDims(2);
+      // Visible: an earlier-or-same position of the prefix (branch 0) or of the query's own branch.
+      NDArray visible = posK.lte(posQ).logicalAnd(brK.eq(0).logicalOr(brK.eq(brQ)));
+      for (int w : config.slidingWindows()) {
+        if (!masks.containsKey(w)) {
+          NDArray v = w == 0 ? visible : visible.logicalAnd(posQ.sub(posK).lt(w));
+          // log(1) = 0 and log(0) = -inf: the additive mask in one step.
+          NDArray mask = v.toType(DataType.FLOAT32, false).log();
+          mask.attach(manager);
+          masks.put(w, mask);
+        }
+      }
+    }
+  }
+
   private NDArray buildMask(int window) {
     float[] m = new float[seqLen * seqLen];
     for (int q = 0; q < seqLen; q++) {
@@ -69,7 +135,7 @@ public final class AttentionInputs implements AutoCloseable {
     return masks.get(window);
   }
 
-  /** Sequence length T. */
+  /** Sequence length T (of the packed rows, for a packed layout). */
   public int seqLen() {
     return seqLen;
   }

@@ -3,7 +3,6 @@ package dev.depthscope.core.model;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.depthscope.core.checkpoint.Checkpoint;
 import dev.depthscope.core.checkpoint.CheckpointException;
@@ -28,14 +27,10 @@ import java.util.regex.Pattern;
  */
 public final class CausalLm implements AutoCloseable {
   /** Upper bound on one LM-head slice in bytes; larger vocabularies are processed in slices. */
-  public static final long HEAD_SLICE_BYTES = 256L << 20;
+  public static final long HEAD_SLICE_BYTES = LmHead.SLICE_BYTES;
 
-  /**
-   * Upper bound on the logits of one chunk of positions for one head slice. Large position counts
-   * (a stacked pruning sweep: tens of thousands) would otherwise allocate logits for all of them at
-   * once, hundreds of MB whose fresh pages cost more than the matmul that fills them.
-   */
-  public static final long HEAD_CHUNK_BYTES = 64L << 20;
+  /** Upper bound on the logits of one chunk of positions for one head slice ({@link LmHead}). */
+  public static final long HEAD_CHUNK_BYTES = LmHead.CHUNK_BYTES;
 
   private static final Pattern LAYER_NAME = Pattern.compile("model\\.layers\\.(\\d{1,9})\\.");
 
@@ -45,10 +40,8 @@ public final class CausalLm implements AutoCloseable {
   private final NDManager manager;
   private final BlockWeights[] blocks;
   private final TensorInfo embedding;
-  private final String headName;
   private final boolean resident;
-  private NDArray finalNorm;
-  private NDArray head;
+  private final LmHead lmHead;
   // Streaming mode keeps only the most recently used block.
   private int cachedLayer = -1;
   private NDManager cachedManager;
@@ -81,7 +74,7 @@ public final class CausalLm implements AutoCloseable {
     if (!config.tieWordEmbeddings() && !ownHead) {
       checkpoint.require("lm_head.weight");
     }
-    this.headName = ownHead ? "lm_head.weight" : "model.embed_tokens.weight";
+    String headName = ownHead ? "lm_head.weight" : "model.embed_tokens.weight";
     checkpoint.require(headName, v, d);
     checkpoint.require("model.norm.weight", d);
     for (int l = 0; l < config.numLayers(); l++) {
@@ -100,6 +93,7 @@ public final class CausalLm implements AutoCloseable {
     }
     this.manager = Engines.newManager(device);
     this.blocks = new BlockWeights[config.numLayers()];
+    this.lmHead = new LmHead(config, checkpoint, loader, manager, headName, resident);
   }
 
   /**
@@ -244,6 +238,11 @@ public final class CausalLm implements AutoCloseable {
     return new AttentionInputs(m, config, seqLen);
   }
 
+  /** The attention tables and masks for the packed rows of {@code layout}. */
+  public AttentionInputs attentionInputs(NDManager m, PackedLayout layout) {
+    return new AttentionInputs(m, config, layout);
+  }
+
   /**
    * The weights of block {@code layer}: loaded on first use and kept when resident; when streaming,
    * loaded unless it is the block in use, replacing (and freeing) that one.
@@ -341,7 +340,7 @@ public final class CausalLm implements AutoCloseable {
    * @throws NonFiniteException when an NLL is NaN or infinite
    */
   public HeadOutput head(NDArray hLast, long[][] ids) {
-    return head(hLast, ids, true);
+    return lmHead.head(hLast, ids, true, null);
   }
 
   /**
@@ -349,7 +348,7 @@ public final class CausalLm implements AutoCloseable {
    * many hidden states (the pruning sweep) needs, without extracting the last-position logits.
    */
   public float[] tokenNll(NDArray hLast, long[][] ids) {
-    return head(hLast, ids, false).tokenNll();
+    return lmHead.head(hLast, ids, false, null).tokenNll();
   }
 
   /**
@@ -362,7 +361,7 @@ public final class CausalLm implements AutoCloseable {
   /** {@link #tokenNll} together with each position's argmax token (see {@link Top1Output}). */
   public Top1Output tokenNllTop1(NDArray h, long[][] ids) {
     int[] top1 = new int[ids.length * ids[0].length];
-    float[] nll = head(h, ids, false, headSliceRows(), HEAD_CHUNK_BYTES, top1).tokenNll();
+    float[] nll = lmHead.head(h, ids, false, top1).tokenNll();
     int t = ids[0].length;
     int[] out = new int[ids.length * (t - 1)];
     for (int r = 0; r < ids.length; r++) {
@@ -376,26 +375,19 @@ public final class CausalLm implements AutoCloseable {
    * head applies it: what Hugging Face {@code output_hidden_states[-1]} holds for h_L.
    */
   public float[] finalNorm(float[] h) {
-    int d = config.hiddenSize();
-    try (NDManager m = manager.newSubManager()) {
-      NDArray x = m.create(h, new Shape(h.length / d, d));
-      return DecoderBlock.rmsNorm(x, finalNorm(), (float) config.rmsNormEps()).toFloatArray();
-    }
+    return lmHead.finalNorm(h);
   }
 
-  /** Vocabulary rows of the LM head processed at once: at most {@link #HEAD_SLICE_BYTES}. */
-  private int headSliceRows() {
-    return (int)
-        Math.max(1, Math.min(config.vocabSize(), HEAD_SLICE_BYTES / (4L * config.hiddenSize())));
-  }
-
-  /** Positions whose logits for one head slice take at most {@code chunkBytes}. */
-  private static int chunkRows(int n, int sliceLen, long chunkBytes) {
-    return (int) Math.max(1, Math.min(n, chunkBytes / (4L * sliceLen)));
-  }
-
-  private HeadOutput head(NDArray hLast, long[][] ids, boolean withLogitsLast) {
-    return head(hLast, ids, withLogitsLast, headSliceRows(), HEAD_CHUNK_BYTES);
+  /**
+   * The NLL (nats) of token {@code target[k]} at flat position {@code index[k]} (row-major over the
+   * {@code [B, T]} positions of {@code h [B, T, D]}), for each k: the final norm and LM head run
+   * only at the positions asked for. A position may be asked for several times, with different
+   * targets.
+   *
+   * @throws NonFiniteException when an NLL is NaN or infinite, naming the batch row of the first
+   */
+  public float[] nllAt(NDArray h, long[] index, long[] target) {
+    return lmHead.nllAt(h, index, target);
   }
 
   /**
@@ -403,133 +395,12 @@ public final class CausalLm implements AutoCloseable {
    * tests can run the slicing and chunking paths on tiny models.
    */
   HeadOutput head(NDArray hLast, long[][] ids, boolean withLogitsLast, int slice, long chunkBytes) {
-    return head(hLast, ids, withLogitsLast, slice, chunkBytes, null);
+    return lmHead.sized(slice, chunkBytes).head(hLast, ids, withLogitsLast, null);
   }
 
-  /** The head; fills {@code top1} ({@code [B * T]}) with each position's argmax when not null. */
-  private HeadOutput head(
-      NDArray hLast, long[][] ids, boolean withLogitsLast, int slice, long chunkBytes, int[] top1) {
-    int b = ids.length;
-    int t = ids[0].length;
-    int v = config.vocabSize();
-    long d = config.hiddenSize();
-    NDManager target = hLast.getManager();
-    try (NDManager sub = target.newSubManager()) {
-      hLast.tempAttach(sub);
-      NDArray x = DecoderBlock.rmsNorm(hLast, finalNorm(), (float) config.rmsNormEps());
-      int n = b * t;
-      x = x.reshape(n, d);
-      long[] targets = new long[n];
-      for (int r = 0; r < b; r++) {
-        for (int i = 0; i + 1 < t; i++) {
-          targets[r * t + i] = ids[r][i + 1];
-        }
-      }
-      double[] lseMax = new double[n];
-      double[] lseSum = new double[n];
-      java.util.Arrays.fill(lseMax, Double.NEGATIVE_INFINITY);
-      double[] targetLogit = new double[n];
-      float[] logitsLast = withLogitsLast ? new float[b * v] : null;
-      float[] best = top1 == null ? null : new float[n];
-      if (best != null) {
-        java.util.Arrays.fill(best, Float.NEGATIVE_INFINITY);
-      }
-      for (int start = 0; start < v; start += slice) {
-        int len = Math.min(slice, v - start);
-        try (NDManager s = sub.newSubManager()) {
-          NDArray w = len == v ? wholeHead() : loader.loadRows(s, headName, start, len);
-          if (len != v && !resident) {
-            checkpoint.releaseMappings();
-          }
-          // Positions go through in chunks of equal size, so the logits buffers of one chunk are
-          // reused by the next instead of the allocator growing for logits of all positions.
-          int rows = chunkRows(n, len, chunkBytes);
-          for (int r0 = 0; r0 < n; r0 += rows) {
-            int r1 = Math.min(n, r0 + rows);
-            try (NDManager c = s.newSubManager()) {
-              NDArray xr = x.get(new NDIndex("{}:{}", r0, r1));
-              xr.attach(c);
-              NDArray logits = DecoderBlock.linear(xr, w, null); // [r1 - r0, len]
-              slicePart(logits, start, r0, r1, targets, lseMax, lseSum, targetLogit);
-              if (top1 != null) {
-                Top1.merge(logits, start, r0, best, top1);
-              }
-              for (int r = 0; withLogitsLast && r < b; r++) {
-                int row = r * t + t - 1;
-                if (row >= r0 && row < r1) {
-                  float[] values = logits.get(new NDIndex("{}, :", row - r0)).toFloatArray();
-                  System.arraycopy(values, 0, logitsLast, r * v + start, len);
-                }
-              }
-            }
-          }
-        }
-      }
-      float[] nll = new float[b * (t - 1)];
-      for (int r = 0; r < b; r++) {
-        for (int i = 0; i + 1 < t; i++) {
-          int k = r * t + i;
-          double lse = lseMax[k] + Math.log(lseSum[k]);
-          nll[r * (t - 1) + i] = (float) (lse - targetLogit[k]);
-        }
-      }
-      Finite.requireNll(nll, t - 1);
-      return new HeadOutput(nll, logitsLast);
-    }
-  }
-
-  /**
-   * Folds the logits of positions r0..r1-1 over vocabulary ids start.. into the running log-sum-exp
-   * (merged in float64) and picks each position's target logit if it is in the slice.
-   */
-  private static void slicePart(
-      NDArray logits,
-      int start,
-      int r0,
-      int r1,
-      long[] targets,
-      double[] lseMax,
-      double[] lseSum,
-      double[] targetLogit) {
-    int m = r1 - r0;
-    long len = logits.getShape().get(1);
-    // The slice's log-sum-exp from one fused log_softmax kernel: for any column c,
-    // lse = logits[:, c] - log_softmax(logits)[:, c].
-    float[] first = logits.get(new NDIndex(":, 0")).toFloatArray();
-    float[] firstLog = logits.logSoftmax(1).get(new NDIndex(":, 0")).toFloatArray();
-    long[] local = new long[m];
-    boolean[] inSlice = new boolean[m];
-    for (int i = 0; i < m; i++) {
-      int k = r0 + i;
-      double lse = (double) first[i] - firstLog[i];
-      double top = Math.max(lseMax[k], lse);
-      lseSum[k] = lseSum[k] * Math.exp(lseMax[k] - top) + Math.exp(lse - top);
-      lseMax[k] = top;
-      long tg = targets[k] - start;
-      inSlice[i] = tg >= 0 && tg < len;
-      local[i] = inSlice[i] ? tg : 0;
-    }
-    NDArray index = logits.getManager().create(local, new Shape(m, 1));
-    float[] picked = logits.gather(index, 1).toFloatArray();
-    for (int i = 0; i < m; i++) {
-      if (inSlice[i]) {
-        targetLogit[r0 + i] = picked[i];
-      }
-    }
-  }
-
-  private synchronized NDArray wholeHead() {
-    if (head == null) {
-      head = loader.load(manager, headName, config.vocabSize(), config.hiddenSize());
-    }
-    return head;
-  }
-
-  private synchronized NDArray finalNorm() {
-    if (finalNorm == null) {
-      finalNorm = loader.load(manager, "model.norm.weight", config.hiddenSize());
-    }
-    return finalNorm;
+  /** {@link #nllAt(NDArray, long[], long[])} with the head's slice and chunk sizes given. */
+  float[] nllAt(NDArray h, long[] index, long[] target, int slice, long chunkBytes) {
+    return lmHead.sized(slice, chunkBytes).nllAt(h, index, target);
   }
 
   /**

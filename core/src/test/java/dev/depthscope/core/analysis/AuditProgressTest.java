@@ -79,7 +79,7 @@ class AuditProgressTest {
       AuditResult r = LayerAudit.run(lm, dir, in, opt);
 
       int layers = lm.config().numLayers();
-      // 2 NLL batches (2 + 1 rows), and the MC rows (one per question and choice): short rows
+      // 2 NLL batches (2 + 1 rows), and the MC rows (one packed row per question): short rows
       // are batched by tokens, up to 2 x 512 of them, so all of these go in one batch.
       int longest = java.util.Arrays.stream(in.mc().rows()).mapToInt(x -> x.length).max().orElse(0);
       assertTrue(in.mc().rows().length * longest <= 2 * McBatches.TOKENS_PER_BATCH_ROW);

@@ -117,16 +117,21 @@ class JointRemovalTest {
 
   /** A plain forward pass with the blocks of {@code removed} skipped. */
   static float[] skipping(CausalLm lm, long[][] ids, int[] removed) {
+    return skipping(lm, SweepBatch.causal(ids), removed);
+  }
+
+  /** The scored NLL of {@code batch} (causal or packed) with {@code removed} skipped. */
+  static float[] skipping(CausalLm lm, SweepBatch batch, int[] removed) {
     try (NDManager m = lm.manager().newSubManager();
-        AttentionInputs att = lm.attentionInputs(m, ids[0].length)) {
-      NDArray h = lm.embed(m, ids);
+        AttentionInputs att = batch.attention(lm, m)) {
+      NDArray h = lm.embed(m, batch.ids());
       for (int l = 0; l < lm.config().numLayers(); l++) {
         final int block = l;
         if (Arrays.stream(removed).noneMatch(x -> x == block)) {
           h = lm.block(l, h, att);
         }
       }
-      return lm.tokenNll(h, ids);
+      return batch.nll(lm, h, 1);
     }
   }
 

@@ -62,11 +62,11 @@ class LmEvalReferenceTest {
     McBatches batches = new McBatches(items, 4);
     List<float[]> nll = new java.util.ArrayList<>();
     int layers = lm.config().numLayers();
-    for (long[][] ids : batches.batches()) {
+    for (SweepBatch batch : batches.batches()) {
       try (NDManager m = lm.manager().newSubManager();
-          AttentionInputs att = lm.attentionInputs(m, ids[0].length)) {
-        NDArray h = lm.blocks(0, layers, lm.embed(m, ids), att);
-        nll.add(lm.tokenNll(h, ids));
+          AttentionInputs att = batch.attention(lm, m)) {
+        NDArray h = lm.blocks(0, layers, lm.embed(m, batch.ids()), att);
+        nll.add(batch.nll(lm, h, 1));
       }
     }
     return batches.scores(nll::get);

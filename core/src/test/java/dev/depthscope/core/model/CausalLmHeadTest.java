@@ -41,4 +41,30 @@ class CausalLmHeadTest {
       }
     }
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"llama-tiny-bf16", "qwen3-realvocab-bf16"})
+  void scoringChosenPositionsGivesTheNextTokenNllThere(String name) {
+    try (CausalLm lm = CausalLm.open(TestData.model(name), n -> {});
+        NDManager m = lm.manager().newSubManager();
+        AttentionInputs att = lm.attentionInputs(m, IDS[0].length)) {
+      NDArray h = lm.blocks(0, lm.config().numLayers(), lm.embed(m, IDS), att);
+      int t = IDS[0].length;
+      float[] all = lm.tokenNll(h, IDS);
+      // Out of order, one position twice, and the last position of row 0 with any target.
+      long[] index = {t + 2, 3, 0, 3, 2L * t + 5};
+      long[] target = {IDS[1][3], IDS[0][4], IDS[0][1], IDS[0][4], IDS[2][6]};
+      int slice = lm.config().vocabSize() / 3 + 1;
+      for (float[] got :
+          new float[][] {
+            lm.nllAt(h, index, target), lm.nllAt(h, index, target, slice, 8L * slice)
+          }) {
+        for (int k = 0; k < index.length; k++) {
+          int row = (int) (index[k] / t);
+          int pos = (int) (index[k] % t);
+          assertEquals(all[row * (t - 1) + pos], got[k], 1e-5, name + " entry " + k);
+        }
+      }
+    }
+  }
 }
