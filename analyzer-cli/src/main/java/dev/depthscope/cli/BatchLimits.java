@@ -1,6 +1,7 @@
 package dev.depthscope.cli;
 
 import dev.depthscope.core.analysis.LayerAudit;
+import dev.depthscope.core.analysis.McPacking;
 import dev.depthscope.core.config.ModelConfig;
 import dev.depthscope.core.model.MemoryEstimate;
 import java.lang.management.ManagementFactory;
@@ -25,11 +26,10 @@ final class BatchLimits {
       check(c, Math.min(batch, in.rows().length), in.rows()[0].length, length);
     }
     if (in.mc() != null) {
-      int longest = 0;
-      for (long[] r : in.mc().rows()) {
-        longest = Math.max(longest, r.length);
-      }
-      check(c, Math.min(batch, in.mc().rows().length), longest, "the longest --mc item");
+      // A question's choices share one packed row: its context, then every choice's tokens.
+      int questions = in.mc().questions().size();
+      int longest = McPacking.longestRow(in.mc());
+      check(c, Math.min(batch, questions), longest, "the longest --mc question's packed row of");
     }
   }
 

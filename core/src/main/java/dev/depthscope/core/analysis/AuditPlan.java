@@ -29,7 +29,7 @@ public final class AuditPlan implements Serializable {
   public enum Kind {
     /** Equal-length NLL rows ({@code --text} windows or {@code --token-ids} rows). */
     NLL,
-    /** Multiple-choice rows, one per (question, choice). */
+    /** Multiple-choice questions, one packed row each ({@link McBatches}). */
     MC
   }
 

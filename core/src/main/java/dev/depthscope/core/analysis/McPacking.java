@@ -19,8 +19,16 @@ import java.util.List;
  * Choices whose rows are identical share one branch, so they score exactly alike and lm-eval's tie
  * rule (the first of equal scores wins) sees the tie it would see.
  */
-final class McPacking {
+public final class McPacking {
   private McPacking() {}
+
+  /**
+   * Tokens in the longest packed row of {@code items}: what one row of a multiple-choice batch
+   * holds at most (for memory checks before the audit starts).
+   */
+  public static int longestRow(McItems items) {
+    return of(items).stream().mapToInt(Row::length).max().orElse(0);
+  }
 
   /**
    * One packed row.

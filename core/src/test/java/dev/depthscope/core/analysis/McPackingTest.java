@@ -107,6 +107,10 @@ class McPackingTest {
         branchTokens += items.tokens(c) - 1;
       }
       assertEquals(cs + branchTokens, first.length(), "the context once, then three branches");
+      assertEquals(
+          rows.stream().mapToInt(McPacking.Row::length).max().orElseThrow(),
+          McPacking.longestRow(items),
+          "the memory check's row length");
       for (int p = 0; p < first.length(); p++) {
         assertTrue(first.positions()[p] < items.rows()[0].length + 8, "positions stay short");
       }
