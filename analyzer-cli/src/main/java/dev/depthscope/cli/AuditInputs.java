@@ -81,8 +81,9 @@ record AuditInputs(
         TextWindows.Cut cut = TextWindows.cut(text, tok, seqLen, maxTokens);
         rows = cut.windows();
         output.status(
-            "%s: %,d tokens -> %d window%s of %d tokens (%.1f s)",
+            "%s: %s%,d tokens -> %d window%s of %d tokens (%.1f s)",
             name,
+            cut.wholeText() ? "" : "a prefix of ",
             cut.textTokens(),
             rows.length,
             rows.length == 1 ? "" : "s",

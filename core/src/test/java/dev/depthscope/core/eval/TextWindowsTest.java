@@ -68,4 +68,49 @@ class TextWindowsTest {
       assertTrue(cut.windows().length >= 1, "windows of 4 tokens fit");
     }
   }
+
+  @Test
+  void aLongTextIsCutFromAPrefixIntoTheWholeTextsWindows(@TempDir Path tmp) throws Exception {
+    String brown = Files.readString(TestData.root().resolve("data/brown-eval.txt"));
+    Path text = Files.writeString(tmp.resolve("long.txt"), brown);
+    try (TextTokenizer tok = tokenizer()) {
+      long[] whole = tok.encode(brown, false);
+      // 600 kB of text, 4 windows of 64 tokens: a 64 kB prefix is enough.
+      TextWindows.Cut cut = TextWindows.cut(text, tok, 64, 256);
+      assertTrue(!cut.wholeText(), "read a prefix only");
+      assertTrue(cut.textTokens() < whole.length, cut.textTokens() + " of " + whole.length);
+      long[][] expected = TextWindows.windows(whole, tok, 64, 256);
+      assertEquals(expected.length, cut.windows().length);
+      for (int w = 0; w < expected.length; w++) {
+        assertTrue(java.util.Arrays.equals(expected[w], cut.windows()[w]), "window " + w);
+      }
+      // Windows that need more than the text reads it whole, as before.
+      TextWindows.Cut all = TextWindows.cut(text, tok, 64, Long.MAX_VALUE / 64);
+      assertTrue(all.wholeText());
+      assertEquals(whole.length, all.textTokens());
+    }
+  }
+
+  @Test
+  void cutsFallAfterALineEndOrASpaceAndNeverSplitASurrogatePair() {
+    // The cut looks back over the final eighth: 10 characters of these 80.
+    String x = "x".repeat(70);
+    assertEquals(76, TextWindows.cutPoint(x + "a b c\nfghij", 80), "after the line end");
+    assertEquals(76, TextWindows.cutPoint(x + "abc d efghi", 80), "after the last space");
+    assertEquals(80, TextWindows.cutPoint(x + "abcdefghijkl", 80), "nothing to cut at");
+    String pair = "x".repeat(79) + "\uD83D\uDE00";
+    assertEquals(79, TextWindows.cutPoint(pair, 80), "before the pair, not inside it");
+  }
+
+  @Test
+  void invalidUtf8InThePrefixIsRefusedWithTheFileName(@TempDir Path tmp) throws Exception {
+    byte[] bytes = "The jury said it did find.".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    bytes[3] = (byte) 0xff;
+    Path text = Files.write(tmp.resolve("bad.txt"), bytes);
+    try (TextTokenizer tok = tokenizer()) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> TextWindows.cut(text, tok, 4, 64));
+      assertEquals(text + ": not valid UTF-8 text", e.getMessage());
+    }
+  }
 }
