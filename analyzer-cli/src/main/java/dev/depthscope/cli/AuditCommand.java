@@ -13,6 +13,7 @@ import dev.depthscope.core.analysis.RemovalSearch;
 import dev.depthscope.core.checkpoint.ModelLocator;
 import dev.depthscope.core.io.OutputSet;
 import dev.depthscope.core.model.CausalLm;
+import dev.depthscope.core.model.HeadCost;
 import dev.depthscope.reports.Caveats;
 import dev.depthscope.reports.ReportWriter;
 import java.io.IOException;
@@ -294,6 +295,9 @@ final class AuditCommand implements Callable<Integer> {
       output.status("auditing %s: %d layers on %s", dir, lm.config().numLayers(), inputs.source());
       AuditResult result;
       try (Progress.Bar bar = progress.sweep("audit")) {
+        // Text states run the head at every position; question rows only at their few scored
+        // ones, so an MC-only audit counts a state as one pass.
+        bar.weighStates(inputs.rows() != null ? HeadCost.inBlocks(lm.config()) : 1);
         AuditListener listener = new AuditListener(bar, line -> output.status("%s", line));
         LayerAudit.Options options =
             new LayerAudit.Options(

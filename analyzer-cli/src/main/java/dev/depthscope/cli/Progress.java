@@ -89,6 +89,7 @@ final class Progress {
     private long blocksTotal;
     private long statesDone;
     private long statesTotal;
+    private double stateWeight = 1;
     private boolean closed;
 
     private Bar(Progress owner, String task, String unit) {
@@ -160,14 +161,23 @@ final class Progress {
       }
     }
 
+    /**
+     * Counts each LM-head state as {@code blocks} block evaluations (the head's cost next to a
+     * block, {@link dev.depthscope.core.model.HeadCost}), so the bar and its ETA move with the time
+     * the work takes, not with its number of steps.
+     */
+    synchronized void weighStates(double blocks) {
+      stateWeight = Math.max(0, blocks);
+    }
+
     private void sweepTo() {
-      long total = blocksTotal + statesTotal;
+      long total = blocksTotal + Math.round(stateWeight * statesTotal);
       if (bar == null && owner != null) {
         start(total);
       } else if (bar != null && bar.getMax() != total) {
         bar.maxHint(total);
       }
-      stepTo(blocksDone + statesDone);
+      stepTo(blocksDone + Math.round(stateWeight * statesDone));
     }
 
     @Override

@@ -76,6 +76,24 @@ class ProgressTest {
   }
 
   @Test
+  void weighedStatesCountAsTheBlocksTheirHeadCosts() {
+    try (Progress.Bar bar = logs(true).sweep("audit")) {
+      bar.weighStates(4);
+      bar.statesScored(0, 5);
+      for (int i = 1; i <= 20; i++) {
+        bar.blockEvaluated(i, 20);
+      }
+      // 20 blocks of 20 + 4 x 5: half the work, not 80% of it.
+      assertTrue(err.toString().contains("audit  50% ["), err.toString());
+      assertTrue(!err.toString().contains(" 60% ["), err.toString());
+      for (int s = 1; s <= 5; s++) {
+        bar.statesScored(s, 5);
+      }
+    }
+    assertTrue(err.toString().contains("40/40 passes"), err.toString());
+  }
+
+  @Test
   void updatesAfterCloseDrawNothing() {
     Progress.Bar bar = logs(true).sweep("audit");
     bar.blockEvaluated(10, 10);
