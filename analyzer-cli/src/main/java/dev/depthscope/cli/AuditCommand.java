@@ -4,6 +4,7 @@ import ai.djl.Device;
 import dev.depthscope.core.analysis.AuditEngine;
 import dev.depthscope.core.analysis.AuditFingerprint;
 import dev.depthscope.core.analysis.AuditJson;
+import dev.depthscope.core.analysis.AuditPlan;
 import dev.depthscope.core.analysis.AuditResult;
 import dev.depthscope.core.analysis.FileJournal;
 import dev.depthscope.core.analysis.LayerAudit;
@@ -18,6 +19,7 @@ import dev.depthscope.reports.Caveats;
 import dev.depthscope.reports.ReportWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -306,16 +308,27 @@ final class AuditCommand implements Callable<Integer> {
                 new PruningSweep.Settings(budget, spill, AuditResume.paced(listener)),
                 searchOptions(lm.config().numLayers()),
                 mechanism.toOptions());
+        // A Spark plan's chunk count follows its parallelism: the engine opens the journal for it.
         FileJournal journal =
-            journaling.open(
-                set,
-                AuditFingerprint.of(dir, inputs, options, lm.config().numLayers(), d.toString()));
+            engine != null
+                ? null
+                : journaling.open(
+                    set,
+                    AuditFingerprint.of(
+                        dir, inputs, options, lm.config().numLayers(), d.toString()));
         try {
-          // A Spark audit keeps its chunks on the executors and does not journal them.
           result =
               engine == null
                   ? LayerAudit.run(lm, dir, located.name(), inputs, options, journal)
-                  : spark.run(engine, lm, dir, located.name(), inputs, options);
+                  : spark.run(
+                      engine,
+                      lm,
+                      dir,
+                      located.name(),
+                      inputs,
+                      options,
+                      plan ->
+                          sparkJournal(journaling, set, dir, inputs, options, plan, d.toString()));
         } catch (Exception e) {
           throw journaling.failed(e);
         }
@@ -329,6 +342,22 @@ final class AuditCommand implements Callable<Integer> {
       journaling.published();
     }
     return 0;
+  }
+
+  /** The journal of a Spark audit, for the plan its engine made. */
+  private static FileJournal sparkJournal(
+      AuditResume journaling,
+      OutputSet set,
+      Path dir,
+      LayerAudit.Inputs inputs,
+      LayerAudit.Options options,
+      AuditPlan plan,
+      String device) {
+    try {
+      return journaling.open(set, AuditFingerprint.of(dir, inputs, options, plan, device));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private void publish(

@@ -1,10 +1,13 @@
 package dev.depthscope.cli;
 
 import dev.depthscope.core.analysis.AuditEngine;
+import dev.depthscope.core.analysis.AuditJournal;
+import dev.depthscope.core.analysis.AuditPlan;
 import dev.depthscope.core.analysis.AuditResult;
 import dev.depthscope.core.analysis.LayerAudit;
 import dev.depthscope.core.model.CausalLm;
 import java.nio.file.Path;
+import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,7 +40,7 @@ final class SparkOption {
       paramLabel = "N",
       description =
           "Parts the evaluation batches are split into (default: Spark's default parallelism,"
-              + " at most one per batch).")
+              + " at most one per batch); --resume continues an audit with the same N.")
   Integer partitions;
 
   @Option(
@@ -82,8 +85,10 @@ final class SparkOption {
       Path dir,
       String name,
       LayerAudit.Inputs inputs,
-      LayerAudit.Options options) {
+      LayerAudit.Options options,
+      Function<AuditPlan, AuditJournal> journal) {
     return engine.run(
-        new AuditEngine.Request(master, partitions, workerModel, lm, dir, name, inputs, options));
+        new AuditEngine.Request(
+            master, partitions, workerModel, lm, dir, name, inputs, options, journal));
   }
 }

@@ -2,6 +2,7 @@ package dev.depthscope.cluster;
 
 import dev.depthscope.core.analysis.AuditChunks;
 import dev.depthscope.core.analysis.AuditEngine;
+import dev.depthscope.core.analysis.AuditJournal;
 import dev.depthscope.core.analysis.AuditPlan;
 import dev.depthscope.core.analysis.AuditResult;
 import dev.depthscope.core.analysis.ChunkResult;
@@ -26,7 +27,9 @@ import org.apache.spark.api.java.JavaSparkContext;
  * {@link ChunkResult}s. The driver then runs the single-process audit code on those results ({@link
  * LayerAudit} with a {@link SparkJournal}): assembly in batch order, intervals, summary and report
  * are the same arithmetic as in one process, and every joint pass after the sweep (the summary's
- * cut, each step of a removal search) is one more Spark job over the batches.
+ * cut, each step of a removal search) is one more Spark job over the batches. The driver records
+ * each finished chunk and joint pass in the request's journal as its task ends, so {@code --resume}
+ * continues a killed Spark audit as it does a single-process one.
  */
 public final class SparkAuditEngine implements AuditEngine {
   private static final Pattern LOCAL = Pattern.compile("local\\[(\\d+|\\*)(,\\d+)?\\]");
@@ -67,47 +70,69 @@ public final class SparkAuditEngine implements AuditEngine {
                 r.master(), plan.chunks().size(), Math.min(partitions, plan.chunks().size())));
       }
       long t0 = System.nanoTime();
+      AuditJournal file = r.journal().apply(plan);
+      // Chunks a killed run finished come from the journal; the executors run the rest.
+      ChunkResult[] chunks = new ChunkResult[plan.chunks().size()];
+      List<Integer> missing = new ArrayList<>();
       AtomicLong done = new AtomicLong();
+      for (int c = 0; c < chunks.length; c++) {
+        chunks[c] = file.chunk(c);
+        if (chunks[c] == null) {
+          missing.add(c);
+        } else {
+          done.addAndGet(plan.blockEvaluations(plan.chunks().get(c)));
+        }
+      }
+      if (progress != null) {
+        progress.blockEvaluated(done.get(), plan.blockEvaluations());
+      }
+      int[] run = missing.stream().mapToInt(Integer::intValue).toArray();
       ClusterJob.Outcome<ChunkResult> sweep =
-          ClusterJob.run(
-              sc,
-              workerDir,
-              plan.chunks().size(),
-              partitions,
-              (lm, first, end) -> chunks(lm, plan, first, end, settings),
-              (first, end) -> {
-                if (progress != null) {
-                  long d = 0;
-                  for (AuditPlan.Chunk c : plan.chunks().subList(first, end)) {
-                    d += plan.blockEvaluations(c);
-                  }
-                  progress.blockEvaluated(done.addAndGet(d), plan.blockEvaluations());
-                }
-              });
+          run.length == 0
+              ? new ClusterJob.Outcome<>(List.of(), List.of(), 0)
+              : ClusterJob.run(
+                  sc,
+                  workerDir,
+                  run.length,
+                  partitions,
+                  (lm, first, end) -> chunks(lm, plan, run, first, end, settings),
+                  (first, end, results) -> {
+                    long d = 0;
+                    for (ChunkResult c : results) {
+                      file.chunkDone(c);
+                      chunks[c.chunk()] = c;
+                      d += plan.blockEvaluations(plan.chunks().get(c.chunk()));
+                    }
+                    if (progress != null) {
+                      progress.blockEvaluated(done.addAndGet(d), plan.blockEvaluations());
+                    }
+                  });
       double sweepSeconds = (System.nanoTime() - t0) / 1e9;
       SparkJournal journal =
           new SparkJournal(
               sc,
               workerDir,
               plan,
-              sweep.partitions(),
+              Math.max(1, Math.min(partitions, plan.chunks().size())),
               settings,
-              sweep.results(),
+              List.of(chunks),
               sweep.executors(),
+              file,
               ClusterJob.RangeListener.NONE);
       AuditResult result = LayerAudit.run(r.lm(), r.modelDir(), r.modelName(), opt, journal, plan);
       result.timings().put("spark_sweep_seconds", sweepSeconds);
       result.timings().put("total_seconds", (System.nanoTime() - t0) / 1e9);
       return result.withEngine(
-          new AuditResult.Engine("spark", r.master(), sweep.partitions(), journal.executors()));
+          new AuditResult.Engine("spark", r.master(), journal.partitions(), journal.executors()));
     }
   }
 
+  /** Chunks {@code run[first .. end)} of {@code plan}. */
   private static List<ChunkResult> chunks(
-      CausalLm lm, AuditPlan plan, int first, int end, ExecutorSettings settings) {
+      CausalLm lm, AuditPlan plan, int[] run, int first, int end, ExecutorSettings settings) {
     List<ChunkResult> out = new ArrayList<>();
-    for (int c = first; c < end; c++) {
-      out.add(AuditChunks.run(lm, plan, c, settings.sweep()));
+    for (int k = first; k < end; k++) {
+      out.add(AuditChunks.run(lm, plan, run[k], settings.sweep()));
     }
     return out;
   }

@@ -25,12 +25,14 @@ final class SparkJournal implements AuditJournal {
   private final ExecutorSettings settings;
   private final List<ChunkResult> chunks;
   private final Set<String> executors = new LinkedHashSet<>();
+  private final AuditJournal file;
   private final ClusterJob.RangeListener progress;
   private int jobs;
 
   /**
    * @param chunks every chunk of {@code plan}, in order
    * @param executors the executors that ran them
+   * @param file the run's own journal: joint passes are taken from it and recorded in it
    * @param progress hears of the joint passes' finished batches
    */
   SparkJournal(
@@ -41,6 +43,7 @@ final class SparkJournal implements AuditJournal {
       ExecutorSettings settings,
       List<ChunkResult> chunks,
       List<String> executors,
+      AuditJournal file,
       ClusterJob.RangeListener progress) {
     this.sc = sc;
     this.modelDir = modelDir;
@@ -49,6 +52,7 @@ final class SparkJournal implements AuditJournal {
     this.settings = settings;
     this.chunks = chunks;
     this.executors.addAll(executors);
+    this.file = file;
     this.progress = progress;
   }
 
@@ -64,6 +68,10 @@ final class SparkJournal implements AuditJournal {
 
   @Override
   public JointPass pass(String key) {
+    JointPass recorded = file.pass(key);
+    if (recorded != null) {
+      return recorded;
+    }
     JointPasses.Request request = JointPasses.parse(key);
     AuditPlan p = plan;
     ExecutorSettings s = settings;
@@ -77,11 +85,19 @@ final class SparkJournal implements AuditJournal {
             progress);
     executors.addAll(out.executors());
     jobs++;
-    return JointPasses.assemble(plan, request, out.results());
+    JointPass pass = JointPasses.assemble(plan, request, out.results());
+    file.passDone(key, pass);
+    return pass;
   }
 
+  /** Recorded by {@link #pass} itself, which runs the pass. */
   @Override
   public void passDone(String key, JointPass pass) {}
+
+  /** The partitions the sweep's chunks were split into. */
+  int partitions() {
+    return partitions;
+  }
 
   /** Every executor that ran a task of the audit, in order of first use. */
   List<String> executors() {

@@ -209,6 +209,54 @@ class SparkAuditCommandTest {
   }
 
   @Test
+  void aSparkAuditStoppedByAFailedTaskResumesFromItsJournal(@TempDir Path tmp) throws Exception {
+    List<String> args = textAudit(TestData.model("llama-tiny-sharded-fp32"), 32, 10);
+    Path out = tmp.resolve("spark");
+    List<String> spark = List.of("--no-report", "--out", out.toString(), "--spark", "local[2]");
+    int threads = ExecutorThreads.current();
+    ExecutorThreads.size(1);
+    try {
+      JsonObject single = audit(args, tmp.resolve("single"));
+      // Five one-chunk ranges on two cores: the last is scheduled after others have finished, and
+      // its task fails (no retry), which stops the audit as a kill would.
+      System.setProperty(FailureHook.KEY, "4");
+      Run failed;
+      try {
+        failed = run(concat(args, List.of("--quiet", "--spark-partitions", "5"), spark));
+      } finally {
+        System.clearProperty(FailureHook.KEY);
+      }
+      assertTrue(failed.code() != 0, failed.err());
+      assertTrue(failed.err().contains(FailureHook.MESSAGE), failed.err());
+      assertTrue(failed.err().contains("the audit can be resumed"), failed.err());
+      assertFalse(Files.exists(out.resolve("audit.json")), "no half-written output");
+
+      Run resumed = run(concat(args, List.of("--resume", "--spark-partitions", "5"), spark));
+      assertEquals(0, resumed.code(), resumed.err());
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("taken from the journal: (\\d+) chunks")
+              .matcher(resumed.err());
+      assertTrue(m.find(), resumed.err());
+      int taken = Integer.parseInt(m.group(1));
+      assertTrue(taken >= 1 && taken < 5, "finished chunks reused, the failed one rerun: " + taken);
+      JsonObject r =
+          JsonParser.parseString(Files.readString(out.resolve("audit.json"))).getAsJsonObject();
+      assertSame(single, r, "", "resumed Spark audit");
+    } finally {
+      ExecutorThreads.size(threads);
+    }
+  }
+
+  @SafeVarargs
+  private static List<String> concat(List<String>... parts) {
+    List<String> all = new ArrayList<>();
+    for (List<String> p : parts) {
+      all.addAll(p);
+    }
+    return all;
+  }
+
+  @Test
   void aModelMissingOnTheExecutorsFailsInOneLineNamingHostAndPath(@TempDir Path tmp) {
     List<String> args =
         new ArrayList<>(textAudit(TestData.model("llama-tiny-sharded-fp32"), 32, 10));

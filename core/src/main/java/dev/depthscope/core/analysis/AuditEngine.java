@@ -3,6 +3,7 @@ package dev.depthscope.core.analysis;
 import dev.depthscope.core.model.CausalLm;
 import java.nio.file.Path;
 import java.util.ServiceLoader;
+import java.util.function.Function;
 
 /**
  * Somewhere other than this process alone to run an audit, e.g. an Apache Spark cluster. An engine
@@ -33,6 +34,9 @@ public interface AuditEngine {
    * @param modelName what the result calls the model
    * @param inputs the evaluation data, tokenized here once
    * @param options the audit's options
+   * @param journal opens the journal for the plan the engine makes (its chunk count depends on the
+   *     engine's parallelism): finished chunks and joint passes are taken from it and recorded in
+   *     it as they finish, so a killed audit resumes
    */
   record Request(
       String master,
@@ -42,7 +46,8 @@ public interface AuditEngine {
       Path modelDir,
       String modelName,
       LayerAudit.Inputs inputs,
-      LayerAudit.Options options) {}
+      LayerAudit.Options options,
+      Function<AuditPlan, AuditJournal> journal) {}
 
   /**
    * The engine called {@code name} on the class path, or an {@link IllegalArgumentException} saying

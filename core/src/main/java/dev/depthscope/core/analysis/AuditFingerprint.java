@@ -37,6 +37,15 @@ public final class AuditFingerprint {
    */
   public static Map<String, String> of(
       Path modelDir, LayerAudit.Inputs in, LayerAudit.Options opt, int layers, String device) {
+    return of(modelDir, in, opt, AuditPlan.of(layers, in, opt.batchRows()), device);
+  }
+
+  /**
+   * The fingerprint of auditing with the chunks of {@code plan} (an engine's plan, whose chunk
+   * count follows its parallelism).
+   */
+  public static Map<String, String> of(
+      Path modelDir, LayerAudit.Inputs in, LayerAudit.Options opt, AuditPlan plan, String device) {
     Map<String, String> f = new LinkedHashMap<>();
     f.put("journal", "1");
     String version = LayerAudit.class.getPackage().getImplementationVersion();
@@ -85,7 +94,6 @@ public final class AuditFingerprint {
                 + ", remove up to "
                 + s.removeUpTo());
     f.put("bootstrap", Bootstrap.RESAMPLES + " resamples, seed " + Bootstrap.SEED);
-    AuditPlan plan = AuditPlan.of(layers, in, opt.batchRows());
     f.put("chunks", plan.chunks().size() + " of up to " + plan.batchesPerChunk() + " batches");
     return f;
   }
