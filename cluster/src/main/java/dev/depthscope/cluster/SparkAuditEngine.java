@@ -7,6 +7,7 @@ import dev.depthscope.core.analysis.AuditPlan;
 import dev.depthscope.core.analysis.AuditResult;
 import dev.depthscope.core.analysis.ChunkResult;
 import dev.depthscope.core.analysis.LayerAudit;
+import dev.depthscope.core.analysis.MechanismProbe;
 import dev.depthscope.core.analysis.PruningSweep;
 import dev.depthscope.core.model.CausalLm;
 import java.nio.file.Path;
@@ -23,13 +24,14 @@ import org.apache.spark.api.java.JavaSparkContext;
  * The audit on Apache Spark ({@code --spark MASTER}). The driver has tokenized the data once and
  * makes the {@link AuditPlan}; its chunks (at least one per partition) go to the executors in
  * contiguous ranges, one per task, as token ids; each task opens the model from the path every
- * executor reads, runs its chunks with the streaming sweep ({@link AuditChunks}) and returns their
- * {@link ChunkResult}s. The driver then runs the single-process audit code on those results ({@link
- * LayerAudit} with a {@link SparkJournal}): assembly in batch order, intervals, summary and report
- * are the same arithmetic as in one process, and every joint pass after the sweep (the summary's
- * cut, each step of a removal search) is one more Spark job over the batches. The driver records
- * each finished chunk and joint pass in the request's journal as its task ends, so {@code --resume}
- * continues a killed Spark audit as it does a single-process one.
+ * executor reads, runs its chunks with the streaming sweep ({@link AuditChunks}, the mechanism
+ * measurements included) and returns their {@link ChunkResult}s. The driver then runs the
+ * single-process audit code on those results ({@link LayerAudit} with a {@link SparkJournal}):
+ * assembly in batch order, intervals, summary and report are the same arithmetic as in one process,
+ * and every joint pass after the sweep (the summary's cut, each step of a removal search) is one
+ * more Spark job over the batches. The driver records each finished chunk and joint pass in the
+ * request's journal as its task ends, so {@code --resume} continues a killed Spark audit as it does
+ * a single-process one.
  */
 public final class SparkAuditEngine implements AuditEngine {
   private static final Pattern LOCAL = Pattern.compile("local\\[(\\d+|\\*)(,\\d+)?\\]");
@@ -87,6 +89,7 @@ public final class SparkAuditEngine implements AuditEngine {
         progress.blockEvaluated(done.get(), plan.blockEvaluations());
       }
       int[] run = missing.stream().mapToInt(Integer::intValue).toArray();
+      MechanismProbe.Options mechanism = opt.mechanism();
       ClusterJob.Outcome<ChunkResult> sweep =
           run.length == 0
               ? new ClusterJob.Outcome<>(List.of(), List.of(), 0)
@@ -95,7 +98,7 @@ public final class SparkAuditEngine implements AuditEngine {
                   workerDir,
                   run.length,
                   partitions,
-                  (lm, first, end) -> chunks(lm, plan, run, first, end, settings),
+                  (lm, first, end) -> chunks(lm, plan, run, first, end, settings, mechanism),
                   (first, end, results) -> {
                     long d = 0;
                     for (ChunkResult c : results) {
@@ -129,10 +132,16 @@ public final class SparkAuditEngine implements AuditEngine {
 
   /** Chunks {@code run[first .. end)} of {@code plan}. */
   private static List<ChunkResult> chunks(
-      CausalLm lm, AuditPlan plan, int[] run, int first, int end, ExecutorSettings settings) {
+      CausalLm lm,
+      AuditPlan plan,
+      int[] run,
+      int first,
+      int end,
+      ExecutorSettings settings,
+      MechanismProbe.Options mechanism) {
     List<ChunkResult> out = new ArrayList<>();
     for (int k = first; k < end; k++) {
-      out.add(AuditChunks.run(lm, plan, run[k], settings.sweep()));
+      out.add(AuditChunks.run(lm, plan, run[k], settings.sweep(), mechanism));
     }
     return out;
   }

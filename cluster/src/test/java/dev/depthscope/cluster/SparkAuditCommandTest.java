@@ -70,7 +70,8 @@ class SparkAuditCommandTest {
 
   private static void sameAsSingleProcess(List<String> args, Path tmp) throws Exception {
     // Each Spark task sizes libtorch to its one core (spark.task.cpus), so the driver (which runs
-    // the mechanism pass) and the single-process audit run on one thread too: reductions split
+    // the joint passes' assembly) and the single-process audit run on one thread too: reductions
+    // split
     // over another thread count may round differently (seen: 4e-12 relative in a variance of the
     // MoE fixture, 1 vs 2 threads).
     int threads = ExecutorThreads.current();

@@ -23,6 +23,8 @@ public final class AuditAssembly {
    * @param tokens per NLL row, the predicted tokens
    * @param hidden the hidden-state metrics (null without NLL rows)
    * @param peers the peer tools' metrics (null without NLL rows)
+   * @param mechanism every NLL batch's mechanism measurements in batch order (empty when the audit
+   *     measures none)
    * @param mcBase the baseline's per-question multiple-choice scores (null without MC)
    * @param mcPruned {@code [L]}: the same with block l removed
    * @param expertLoad the NLL rows' expert load (the MC rows' without NLL rows), or null
@@ -38,6 +40,7 @@ public final class AuditAssembly {
       double[] tokens,
       HiddenStateMetrics.Values hidden,
       PeerMetrics.Values peers,
+      List<MechanismProbe.Partial> mechanism,
       McScoring.Scores mcBase,
       McScoring.Scores[] mcPruned,
       long[][] expertLoad,
@@ -141,6 +144,7 @@ public final class AuditAssembly {
     double[][] mcPrunedScores = in.mc() == null ? null : new double[layers][mcScores.length];
     List<HiddenStateMetrics.Partial> partials = new ArrayList<>();
     List<PeerMetrics.Partial> peerPartials = new ArrayList<>();
+    List<MechanismProbe.Partial> mechanism = new ArrayList<>();
     long[][] nllLoad = null;
     long[][] mcLoad = null;
     long evaluations = 0;
@@ -164,6 +168,7 @@ public final class AuditAssembly {
       if (nll) {
         partials.addAll(r.hidden());
         peerPartials.addAll(r.peers());
+        mechanism.addAll(r.mechanism());
         nllLoad = add(nllLoad, r.expertLoad());
         nllSeconds += r.seconds();
       } else {
@@ -193,6 +198,7 @@ public final class AuditAssembly {
         tokens,
         hidden,
         peers,
+        mechanism,
         mcBase,
         mcPruned,
         in.rows() != null ? nllLoad : mcLoad,

@@ -5,9 +5,9 @@ import java.util.List;
 
 /**
  * Runs one chunk of an audit's sweep ({@link AuditPlan.Chunk}): the block-major pruning sweep over
- * the chunk's batches ({@link PruningSweep}), with the hidden-state metrics of NLL batches, and
- * reduces what it measured to a {@link ChunkResult}. Chunks are independent: any subset can run in
- * any process, in any order.
+ * the chunk's batches ({@link PruningSweep}), with the hidden-state, peer and mechanism metrics of
+ * NLL batches, and reduces what it measured to a {@link ChunkResult}. Chunks are independent: any
+ * subset can run in any process, in any order.
  */
 public final class AuditChunks {
   private AuditChunks() {}
@@ -19,6 +19,19 @@ public final class AuditChunks {
    */
   public static ChunkResult run(
       CausalLm lm, AuditPlan plan, int index, PruningSweep.Settings settings) {
+    return run(lm, plan, index, settings, null);
+  }
+
+  /**
+   * Runs chunk {@code index} of {@code plan} on {@code lm}, measuring the mechanism of its NLL
+   * batches as {@code mechanism} says (null: not at all).
+   */
+  public static ChunkResult run(
+      CausalLm lm,
+      AuditPlan plan,
+      int index,
+      PruningSweep.Settings settings,
+      MechanismProbe.Options mechanism) {
     long t0 = System.nanoTime();
     AuditPlan.Chunk chunk = plan.chunks().get(index);
     int layers = plan.layers();
@@ -37,10 +50,18 @@ public final class AuditChunks {
           new HiddenStateMetrics(layers, lm.config().hiddenSize(), shapeRows, shapeLens);
       PeerMetrics peers =
           new PeerMetrics(layers, lm.config().hiddenSize(), shapeRows, shapeLens, lm::finalNorm);
+      MechanismProbe probe =
+          mechanism == null
+              ? null
+              : new MechanismProbe(
+                  lm, batches.stream().map(SweepBatch::ids).toList(), mechanism, first);
       PruningSweep.HiddenStateObserver both =
           (b, l, h) -> {
             metrics.observe(b, l, h);
             peers.observe(b, l, h);
+            if (probe != null) {
+              probe.observe(b, l, h);
+            }
           };
       PruningSweep.Result r = PruningSweep.runBatches(lm, batches, both, settings, first, of);
       int n = 0;
@@ -64,6 +85,7 @@ public final class AuditChunks {
           pruned,
           metrics.partials(),
           peers.partials(),
+          probe == null ? List.of() : probe.partials(),
           r.expertLoad(),
           r.blockEvaluations(),
           r.spilledBytes(),
@@ -81,6 +103,7 @@ public final class AuditChunks {
         index,
         mc.rowScores(first, end, b -> r.baseline()[b]),
         pruned,
+        List.of(),
         List.of(),
         List.of(),
         r.expertLoad(),

@@ -93,6 +93,18 @@ public final class AuditFingerprint {
                 + (s.contiguous() ? "contiguous" : "")
                 + ", remove up to "
                 + s.removeUpTo());
+    // The chunks carry the mechanism measurements of their batches.
+    MechanismProbe.Options m = opt.mechanism();
+    f.put(
+        "mechanism",
+        m == null
+            ? "none"
+            : "jacobian probes "
+                + m.jacobianProbes()
+                + ", seed "
+                + m.seed()
+                + ", logit lens "
+                + (m.logitLens() ? "on" : "off"));
     f.put("bootstrap", Bootstrap.RESAMPLES + " resamples, seed " + Bootstrap.SEED);
     f.put("chunks", plan.chunks().size() + " of up to " + plan.batchesPerChunk() + " batches");
     return f;

@@ -20,7 +20,7 @@ import java.util.zip.CRC32;
 public final class ChunkCodec {
   private static final int CHUNK_MAGIC = 0x4453434b; // "DSCK"
   private static final int PASS_MAGIC = 0x44534a50; // "DSJP"
-  private static final int VERSION = 2;
+  private static final int VERSION = 3;
   // Bounds the lengths read back, so a damaged file cannot ask for a huge allocation.
   private static final int MAX_LENGTH = 1 << 28;
 
@@ -51,6 +51,10 @@ public final class ChunkCodec {
             doubles(out, p.toOutput());
             out.writeLong(p.positions());
             out.writeLong(p.sequences());
+          }
+          out.writeInt(r.mechanism().size());
+          for (MechanismProbe.Partial p : r.mechanism()) {
+            mechanism(out, p);
           }
           longMatrix(out, r.expertLoad());
           out.writeLong(r.blockEvaluations());
@@ -92,6 +96,11 @@ public final class ChunkCodec {
                     in.readLong(),
                     in.readLong()));
           }
+          int nm = length(in);
+          List<MechanismProbe.Partial> mechanism = new ArrayList<>(nm);
+          for (int i = 0; i < nm; i++) {
+            mechanism.add(mechanism(in));
+          }
           long[][] load = longMatrix(in);
           return new ChunkResult(
               chunk,
@@ -99,6 +108,7 @@ public final class ChunkCodec {
               pruned,
               hidden,
               peers,
+              mechanism,
               load,
               in.readLong(),
               in.readLong(),
@@ -131,6 +141,48 @@ public final class ChunkCodec {
           long evaluations = in.readLong();
           return k.equals(key) ? new AuditJournal.JointPass(values, evaluations) : null;
         });
+  }
+
+  private static void mechanism(DataOutputStream out, MechanismProbe.Partial p) throws IOException {
+    matrix(out, p.update());
+    matrix(out, p.input());
+    double[][][] probes = p.probeSquares();
+    out.writeInt(probes == null ? -1 : probes.length);
+    for (int l = 0; probes != null && l < probes.length; l++) {
+      matrix(out, probes[l]);
+    }
+    out.writeBoolean(p.lens() != null);
+    if (p.lens() != null) {
+      matrix(out, p.lens().rowNll());
+      longMatrix(out, new long[][] {p.lens().agree()});
+      out.writeLong(p.lens().positions());
+    }
+    out.writeLong(Double.doubleToRawLongBits(p.entriesPerRow()));
+    out.writeLong(Double.doubleToRawLongBits(p.seconds()));
+  }
+
+  private static MechanismProbe.Partial mechanism(DataInputStream in) throws IOException {
+    double[][] update = matrix(in);
+    double[][] input = matrix(in);
+    int layers = in.readInt();
+    if (layers > MAX_LENGTH) {
+      throw new IllegalArgumentException("a length of " + layers + " is out of range");
+    }
+    double[][][] probes = layers < 0 ? null : new double[layers][][];
+    for (int l = 0; l < layers; l++) {
+      probes[l] = matrix(in);
+    }
+    LogitLens.Partial lens = null;
+    if (in.readBoolean()) {
+      lens = new LogitLens.Partial(matrix(in), longMatrix(in)[0], in.readLong());
+    }
+    return new MechanismProbe.Partial(
+        update,
+        input,
+        probes,
+        lens,
+        Double.longBitsToDouble(in.readLong()),
+        Double.longBitsToDouble(in.readLong()));
   }
 
   private interface Writer {

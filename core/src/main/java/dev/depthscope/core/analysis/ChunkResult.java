@@ -16,6 +16,8 @@ import java.util.List;
  * @param pruned {@code [L][rows]}: the same with block l removed
  * @param hidden the hidden-state partial sums of each batch (NLL chunks; empty for MC chunks)
  * @param peers the peer metrics' partial sums of each batch (NLL chunks; empty for MC chunks)
+ * @param mechanism the mechanism measurements of each batch ({@link MechanismProbe}; NLL chunks of
+ *     an audit that measures them, else empty)
  * @param expertLoad tokens routed to each expert per layer in the baseline pass ({@code [L][E]},
  *     null rows for dense layers), or null for a dense model
  * @param blockEvaluations blocks run
@@ -28,6 +30,7 @@ public record ChunkResult(
     double[][] pruned,
     List<HiddenStateMetrics.Partial> hidden,
     List<PeerMetrics.Partial> peers,
+    List<MechanismProbe.Partial> mechanism,
     long[][] expertLoad,
     long blockEvaluations,
     long spilledBytes,
@@ -38,5 +41,6 @@ public record ChunkResult(
   public ChunkResult {
     hidden = List.copyOf(hidden);
     peers = List.copyOf(peers);
+    mechanism = List.copyOf(mechanism);
   }
 }

@@ -167,7 +167,7 @@ public final class LayerAudit {
                 total,
                 batchesBefore * (layers + 1L),
                 states);
-        r = AuditChunks.run(lm, plan, c.index(), s);
+        r = AuditChunks.run(lm, plan, c.index(), s, opt.mechanism());
         journal.chunkDone(r);
       }
       results.add(r);
@@ -180,15 +180,11 @@ public final class LayerAudit {
     if (in.mc() != null) {
       timings.put("mc_sweep_seconds", sweeps.mcSeconds());
     }
-    MechanismProbe probe = null;
-    if (opt.mechanism() != null && in.rows() != null) {
-      long tm = System.nanoTime();
-      PruningSweep.ProgressListener p =
-          opt.sweep().progress() == null
-              ? PruningSweep.ProgressListener.NONE
-              : opt.sweep().progress().next("mechanism");
-      probe = MechanismPass.run(lm, plan.nllBatches(), opt.mechanism(), p);
-      timings.put("mechanism_seconds", (System.nanoTime() - tm) / 1e9);
+    MechanismResult mechanism = null;
+    if (opt.mechanism() != null && !sweeps.mechanism().isEmpty()) {
+      mechanism =
+          MechanismProbe.reduce(opt.mechanism(), lm.config().moe() != null, sweeps.mechanism());
+      timings.put("mechanism_seconds", MechanismProbe.seconds(sweeps.mechanism()));
     }
 
     AuditResult.Metrics metrics = sweeps.metrics();
@@ -284,7 +280,7 @@ public final class LayerAudit {
                 in.mc().format(),
                 in.mc().maxLength(),
                 in.mc().truncatedQuestions()),
-        probe == null ? null : probe.result());
+        mechanism);
   }
 
   /** The summed NLL of row {@code row} of a batch's flat {@code [B * perRow]} token NLL. */

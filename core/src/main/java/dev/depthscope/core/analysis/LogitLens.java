@@ -19,24 +19,43 @@ public final class LogitLens {
   private final CausalLm lm;
   private final List<long[][]> batches;
   private final int layers;
-  private final int[] firstRow;
-  private final double[][] rowNll;
-  private final long[] agree;
+  private final double[][][] rowNll;
+  private final long[][] agree;
   private final int[][][] top1;
-  private long positions;
+  private final long[] positions;
+
+  /**
+   * One batch's part.
+   *
+   * @param rowNll {@code [L+1][B]}: each row's summed next-token NLL (nats) decoded at h_l
+   * @param agree {@code [L+1]}: positions whose argmax at h_l is the full model's
+   * @param positions positions of the batch
+   */
+  public record Partial(double[][] rowNll, long[] agree, long positions)
+      implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /**
+   * The lens over all batches.
+   *
+   * @param nll {@code [L+1]}: mean next-token NLL (nats) of each h_l decoded by the final norm and
+   *     head
+   * @param top1Agreement {@code [L+1]}: the share of positions whose argmax token at h_l is the
+   *     full model's
+   */
+  public record Result(double[] nll, double[] top1Agreement) {}
 
   /** A lens over {@code batches} (rectangles of token ids) of {@code lm}. */
   public LogitLens(CausalLm lm, List<long[][]> batches) {
     this.lm = lm;
     this.batches = batches;
     this.layers = lm.config().numLayers();
-    this.firstRow = new int[batches.size() + 1];
-    for (int b = 0; b < batches.size(); b++) {
-      firstRow[b + 1] = firstRow[b] + batches.get(b).length;
-    }
-    this.rowNll = new double[layers + 1][firstRow[batches.size()]];
-    this.agree = new long[layers + 1];
-    this.top1 = new int[batches.size()][layers + 1][];
+    int nb = batches.size();
+    this.rowNll = new double[nb][layers + 1][];
+    this.agree = new long[nb][layers + 1];
+    this.top1 = new int[nb][layers + 1][];
+    this.positions = new long[nb];
   }
 
   /** Decodes h_{@code layer} of batch {@code batch} ({@code [B, T, D]} flat). */
@@ -48,8 +67,9 @@ public final class LogitLens {
       NDArray h = m.create(hidden, new Shape(ids.length, t, lm.config().hiddenSize()));
       out = lm.tokenNllTop1(h, ids);
     }
+    rowNll[batch][layer] = new double[ids.length];
     for (int r = 0; r < ids.length; r++) {
-      rowNll[layer][firstRow[batch] + r] = LayerAudit.rowSum(out.tokenNll(), r, t - 1);
+      rowNll[batch][layer][r] = LayerAudit.rowSum(out.tokenNll(), r, t - 1);
     }
     top1[batch][layer] = out.top1();
     if (layer == layers) {
@@ -57,30 +77,37 @@ public final class LogitLens {
       for (int l = 0; l <= layers; l++) {
         int[] mine = top1[batch][l];
         for (int i = 0; i < full.length; i++) {
-          agree[l] += mine[i] == full[i] ? 1 : 0;
+          agree[batch][l] += mine[i] == full[i] ? 1 : 0;
         }
       }
-      positions += full.length;
+      positions[batch] = full.length;
       top1[batch] = null;
     }
   }
 
-  /** {@code [L+1]}: mean next-token NLL (nats) of each h_l decoded by the final norm and head. */
-  public double[] nll() {
-    double count = positions;
-    double[] out = new double[layers + 1];
-    for (int l = 0; l <= layers; l++) {
-      out[l] = Arrays.stream(rowNll[l]).sum() / count;
-    }
-    return out;
+  /** Batch {@code b}'s part, once its h_L was decoded. */
+  public Partial partial(int b) {
+    return new Partial(rowNll[b], agree[b], positions[b]);
   }
 
-  /** {@code [L+1]}: the share of positions whose argmax token at h_l is the full model's. */
-  public double[] top1Agreement() {
-    double[] out = new double[layers + 1];
-    for (int l = 0; l <= layers; l++) {
-      out[l] = agree[l] / (double) positions;
+  /** The lens over the batches of {@code parts}, in batch order. */
+  public static Result reduce(List<Partial> parts) {
+    int levels = parts.get(0).agree().length;
+    double count = 0;
+    long[] agree = new long[levels];
+    for (Partial p : parts) {
+      count += p.positions();
+      for (int l = 0; l < levels; l++) {
+        agree[l] += p.agree()[l];
+      }
     }
-    return out;
+    double[] nll = new double[levels];
+    double[] top1 = new double[levels];
+    for (int l = 0; l < levels; l++) {
+      int level = l;
+      nll[l] = parts.stream().flatMapToDouble(p -> Arrays.stream(p.rowNll()[level])).sum() / count;
+      top1[l] = agree[l] / count;
+    }
+    return new Result(nll, top1);
   }
 }

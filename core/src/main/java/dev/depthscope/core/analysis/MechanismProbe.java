@@ -16,6 +16,11 @@ import java.util.List;
  * twice). From the pair it sums the update norm; with Jacobian probes on, it runs block l on h_l
  * once more under autograd ({@link JacobianProbe}); with the logit lens on, it decodes every h_l
  * ({@link LogitLens}). It keeps one layer of states of every batch.
+ *
+ * <p>It runs inside each chunk of the sweep ({@link AuditChunks}) and gives per-batch {@link
+ * Partial}s, which travel with the chunk's result (journal, Spark) and are reduced in batch order
+ * by {@link #reduce}, so the numbers do not depend on how the batches were grouped or where they
+ * ran.
  */
 public final class MechanismProbe implements PruningSweep.HiddenStateObserver {
   /**
@@ -25,7 +30,10 @@ public final class MechanismProbe implements PruningSweep.HiddenStateObserver {
    * @param jacobianProbes Hutchinson probes per block and batch, 0 for no Jacobian
    * @param seed seed of the probes
    */
-  public record Options(boolean logitLens, int jacobianProbes, long seed) {
+  public record Options(boolean logitLens, int jacobianProbes, long seed)
+      implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** The probe seed when none is given. */
     public static final long DEFAULT_SEED = 20250207L;
 
@@ -60,44 +68,69 @@ public final class MechanismProbe implements PruningSweep.HiddenStateObserver {
   private final CausalLm lm;
   private final List<long[][]> batches;
   private final Options opt;
+  private final int firstBatch;
   private final int layers;
-  private final int rows;
-  private final int[] firstRow;
   private final float[][] previous;
   private final LogitLens lens;
-  private final double[][] update;
-  private final double[][] input;
-  private final double[][] probeMean;
-  private final double[][] probeTotals;
-  private final double[] entries;
+  private final double[][][] update;
+  private final double[][][] input;
+  private final double[][][][] probeSquares;
+  private long nanos;
 
-  /** A probe over {@code batches} of {@code lm}, fed their baseline states h_0..h_L in order. */
-  public MechanismProbe(CausalLm lm, List<long[][]> batches, Options opt) {
+  /**
+   * What one batch measured: per row of the batch, for each block l.
+   *
+   * @param update {@code [L][B]}: the squared norm of h_{l+1} - h_l
+   * @param input {@code [L][B]}: the squared norm of h_l
+   * @param probeSquares {@code [L][K][B]}: each probe's squared Jacobian deviation, or null without
+   *     probes
+   * @param lens the logit lens's part, or null without it
+   * @param entriesPerRow T x D, the inputs of one row (the identity's {@code ||I||_F^2})
+   * @param seconds time spent measuring (not a metric)
+   */
+  public record Partial(
+      double[][] update,
+      double[][] input,
+      double[][][] probeSquares,
+      LogitLens.Partial lens,
+      double entriesPerRow,
+      double seconds)
+      implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    int rows() {
+      return update[0].length;
+    }
+  }
+
+  /**
+   * A probe over {@code batches} of {@code lm}, fed their baseline states h_0..h_L in order; they
+   * are batches {@code firstBatch ..} of the audit's NLL batches (the probes' seeds follow the
+   * audit's batch numbers, so a chunk measures what the whole audit would).
+   */
+  public MechanismProbe(CausalLm lm, List<long[][]> batches, Options opt, int firstBatch) {
     this.lm = lm;
     this.batches = batches;
     this.opt = opt;
+    this.firstBatch = firstBatch;
     this.layers = lm.config().numLayers();
-    this.firstRow = new int[batches.size() + 1];
-    for (int b = 0; b < batches.size(); b++) {
-      firstRow[b + 1] = firstRow[b] + batches.get(b).length;
-    }
-    this.rows = firstRow[batches.size()];
-    this.previous = new float[batches.size()][];
+    int nb = batches.size();
+    this.previous = new float[nb][];
     this.lens = opt.logitLens() ? new LogitLens(lm, batches) : null;
-    this.update = new double[layers][rows];
-    this.input = new double[layers][rows];
-    this.probeMean = opt.jacobianProbes() > 0 ? new double[layers][rows] : null;
-    this.probeTotals = opt.jacobianProbes() > 0 ? new double[layers][opt.jacobianProbes()] : null;
-    this.entries = new double[rows];
-    for (int b = 0; b < batches.size(); b++) {
-      long[][] ids = batches.get(b);
-      Arrays.fill(
-          entries, firstRow[b], firstRow[b + 1], (double) ids[0].length * lm.config().hiddenSize());
+    this.update = new double[nb][layers][];
+    this.input = new double[nb][layers][];
+    this.probeSquares = opt.jacobianProbes() > 0 ? new double[nb][layers][][] : null;
+    for (int b = 0; b < nb; b++) {
+      for (int l = 0; l < layers; l++) {
+        update[b][l] = new double[batches.get(b).length];
+        input[b][l] = new double[batches.get(b).length];
+      }
     }
   }
 
   @Override
   public void observe(int batch, int layer, float[] hidden) {
+    long t0 = System.nanoTime();
     if (lens != null) {
       lens.observe(batch, layer, hidden);
     }
@@ -105,6 +138,7 @@ public final class MechanismProbe implements PruningSweep.HiddenStateObserver {
       block(batch, layer - 1, previous[batch], hidden);
     }
     previous[batch] = layer < layers ? hidden : null;
+    nanos += System.nanoTime() - t0;
   }
 
   private void block(int batch, int l, float[] h, float[] out) {
@@ -119,24 +153,19 @@ public final class MechanismProbe implements PruningSweep.HiddenStateObserver {
         u += d * d;
         x += (double) h[i] * h[i];
       }
-      update[l][firstRow[batch] + r] = u;
-      input[l][firstRow[batch] + r] = x;
+      update[batch][l][r] = u;
+      input[batch][l][r] = x;
     }
     int k = opt.jacobianProbes();
     if (k == 0) {
       return;
     }
-    JacobianProbe.Batch est;
     try (NDManager m = lm.manager().newSubManager();
         AttentionInputs att = lm.attentionInputs(m, ids[0].length)) {
       NDArray x = m.create(h, new Shape(b, ids[0].length, lm.config().hiddenSize()));
-      est = JacobianProbe.measure(v -> lm.block(l, v, att), x, k, probeSeed(l, batch));
-    }
-    for (int p = 0; p < k; p++) {
-      for (int r = 0; r < b; r++) {
-        probeMean[l][firstRow[batch] + r] += est.probeSquares()[p][r] / k;
-        probeTotals[l][p] += est.probeSquares()[p][r];
-      }
+      probeSquares[batch][l] =
+          JacobianProbe.measure(v -> lm.block(l, v, att), x, k, probeSeed(l, firstBatch + batch))
+              .probeSquares();
     }
   }
 
@@ -144,8 +173,50 @@ public final class MechanismProbe implements PruningSweep.HiddenStateObserver {
     return opt.seed() * 1_000_003L + layer * 65_537L + batch;
   }
 
-  /** The measurements, once the sweep has run. */
-  public MechanismResult result() {
+  /** Each batch's measurements, once the sweep has run over all of them. */
+  public List<Partial> partials() {
+    List<Partial> out = new ArrayList<>();
+    double each = nanos / 1e9 / Math.max(1, batches.size());
+    for (int b = 0; b < batches.size(); b++) {
+      long[][] ids = batches.get(b);
+      out.add(
+          new Partial(
+              update[b],
+              input[b],
+              probeSquares == null ? null : probeSquares[b],
+              lens == null ? null : lens.partial(b),
+              (double) ids[0].length * lm.config().hiddenSize(),
+              each));
+    }
+    return out;
+  }
+
+  /** The measurements of a run that measured with {@code opt} on a model with {@code moe}. */
+  public static MechanismResult reduce(Options opt, boolean moe, List<Partial> parts) {
+    int layers = parts.get(0).update().length;
+    int rows = parts.stream().mapToInt(Partial::rows).sum();
+    double[][] update = new double[layers][rows];
+    double[][] input = new double[layers][rows];
+    int k = opt.jacobianProbes();
+    double[][] probeMean = k > 0 ? new double[layers][rows] : null;
+    double[][] probeTotals = k > 0 ? new double[layers][k] : null;
+    double[] entries = new double[rows];
+    int row = 0;
+    for (Partial p : parts) {
+      int n = p.rows();
+      Arrays.fill(entries, row, row + n, p.entriesPerRow());
+      for (int l = 0; l < layers; l++) {
+        System.arraycopy(p.update()[l], 0, update[l], row, n);
+        System.arraycopy(p.input()[l], 0, input[l], row, n);
+        for (int q = 0; k > 0 && q < k; q++) {
+          for (int r = 0; r < n; r++) {
+            probeMean[l][row + r] += p.probeSquares()[l][q][r] / k;
+            probeTotals[l][q] += p.probeSquares()[l][q][r];
+          }
+        }
+      }
+      row += n;
+    }
     double[] rel = new double[layers];
     List<double[]> relCi = rows >= AuditIntervals.MIN_UNITS ? new ArrayList<>() : null;
     for (int l = 0; l < layers; l++) {
@@ -159,7 +230,7 @@ public final class MechanismProbe implements PruningSweep.HiddenStateObserver {
     List<double[]> devCi = null;
     if (probeMean != null) {
       dev = new double[layers];
-      rse = opt.jacobianProbes() > 1 ? new double[layers] : null;
+      rse = k > 1 ? new double[layers] : null;
       devCi = rows >= AuditIntervals.MIN_UNITS ? new ArrayList<>() : null;
       for (int l = 0; l < layers; l++) {
         dev[l] = Math.sqrt(sum(probeMean[l]) / sum(entries));
@@ -171,17 +242,24 @@ public final class MechanismProbe implements PruningSweep.HiddenStateObserver {
         }
       }
     }
+    LogitLens.Result lens =
+        opt.logitLens() ? LogitLens.reduce(parts.stream().map(Partial::lens).toList()) : null;
     return new MechanismResult(
-        probeMean == null ? null : opt.jacobianProbes(),
+        probeMean == null ? null : k,
         probeMean == null ? null : opt.seed(),
         dev,
         devCi,
         rse,
-        probeMean == null ? null : lm.config().moe() != null,
+        probeMean == null ? null : moe,
         rel,
         relCi,
         lens == null ? null : lens.nll(),
         lens == null ? null : lens.top1Agreement());
+  }
+
+  /** Seconds the partials spent measuring. */
+  static double seconds(List<Partial> parts) {
+    return parts.stream().mapToDouble(Partial::seconds).sum();
   }
 
   /**

@@ -71,6 +71,30 @@ class AuditChunksTest {
   }
 
   @Test
+  void mechanismMeasurementsDoNotDependOnHowTheBatchesAreChunked() throws Exception {
+    Path dir = TestData.model("llama-tiny-bf16");
+    try (CausalLm lm = CausalLm.open(dir);
+        TextTokenizer tok = TextTokenizer.load(dir)) {
+      long[][] rows =
+          TextWindows.cut(TestData.root().resolve("data/brown-eval.txt"), tok, 12, 12 * 9)
+              .windows();
+      LayerAudit.Inputs in = new LayerAudit.Inputs("test", rows, null);
+      LayerAudit.Options opt =
+          LayerAudit.Options.of(0.01, 2)
+              .withMechanism(MechanismProbe.Options.DEFAULT.withJacobian(2).withLogitLens(true));
+      int layers = lm.config().numLayers();
+      AuditPlan many = AuditPlan.of(layers, in, 2);
+      AuditPlan one = AuditPlan.of(layers, in, 2, 1);
+      assertEquals(5, many.chunks().size());
+      assertEquals(1, one.chunks().size());
+      MechanismResult a = LayerAudit.run(lm, dir, "m", opt, AuditJournal.NONE, many).mechanism();
+      MechanismResult b = LayerAudit.run(lm, dir, "m", opt, AuditJournal.NONE, one).mechanism();
+      assertTrue(a.jacobianDeviation() != null && a.logitLensNll() != null);
+      assertEquals(AuditJson.gson().toJson(a), AuditJson.gson().toJson(b), "to the bit");
+    }
+  }
+
+  @Test
   void fewerBatchesThanTheTargetGiveOneBatchPerChunk() {
     long[][] rows = new long[7][4];
     AuditPlan plan = AuditPlan.of(3, new LayerAudit.Inputs("t", rows, null), 2);

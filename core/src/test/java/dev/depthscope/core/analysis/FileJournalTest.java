@@ -43,6 +43,14 @@ class FileJournalTest {
                 new double[] {3},
                 48,
                 1)),
+        List.of(
+            new MechanismProbe.Partial(
+                new double[][] {{4, 9}},
+                new double[][] {{16, 25}},
+                new double[][][] {{{0.5, Double.MIN_VALUE}, {1e-300, 2}}},
+                new LogitLens.Partial(new double[][] {{7.5, 8}, {6, 5}}, new long[] {3, 64}, 64),
+                128,
+                0.25)),
         new long[][] {null, {3, 4}},
         10,
         0,
@@ -72,6 +80,16 @@ class FileJournalTest {
         Double.doubleToRawLongBits(-0.0),
         Double.doubleToRawLongBits(back.hidden().get(0).influence()[0]));
     assertArrayEquals(new long[] {3, 4}, back.expertLoad()[1]);
+    MechanismProbe.Partial m = back.mechanism().get(0);
+    MechanismProbe.Partial was = chunk(3).mechanism().get(0);
+    assertArrayEquals(was.update()[0], m.update()[0]);
+    assertArrayEquals(was.input()[0], m.input()[0]);
+    assertArrayEquals(was.probeSquares()[0][0], m.probeSquares()[0][0]);
+    assertArrayEquals(was.probeSquares()[0][1], m.probeSquares()[0][1]);
+    assertArrayEquals(was.lens().rowNll()[1], m.lens().rowNll()[1]);
+    assertArrayEquals(was.lens().agree(), m.lens().agree());
+    assertEquals(64, m.lens().positions());
+    assertEquals(128, m.entriesPerRow());
     assertNull(back.expertLoad()[0]);
     assertNull(again.chunk(4), "a chunk never finished is not in the journal");
     assertEquals(7, again.pass("nll [[0, 1]]").blockEvaluations());

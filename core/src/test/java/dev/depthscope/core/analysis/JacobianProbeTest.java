@@ -153,11 +153,11 @@ class JacobianProbeTest {
     int layers = resident.model().layers();
     RemovedSet cut = streamed.summary().cut();
     int cutPass = cut == null || cut.blocks().size() < 2 ? 0 : layers - cut.blocks().size();
-    // The sweep reads every block once per chunk; the mechanism pass (probes and lens) once more,
-    // however many probes it runs.
+    // The sweep reads every block once per chunk, the probes and the lens included (they run on
+    // the block the sweep has loaded), however many probes there are.
     int chunks = AuditPlan.of(layers, in, 1).chunks().size();
     assertEquals(
-        layers * (chunks + 1) + cutPass, loads, "the probes reuse the block their pass has loaded");
+        layers * chunks + cutPass, loads, "the probes reuse the block the sweep has loaded");
     MechanismResult a = resident.mechanism();
     MechanismResult b = streamed.mechanism();
     assertArrayEquals(a.jacobianDeviation(), b.jacobianDeviation());
