@@ -172,6 +172,9 @@ final class Progress {
 
     private void sweepTo() {
       long total = blocksTotal + Math.round(stateWeight * statesTotal);
+      if (total <= 0) {
+        return; // nothing to do (e.g. a joint pass that removes every block): no bar
+      }
       if (bar == null && owner != null) {
         start(total);
       } else if (bar != null && bar.getMax() != total) {

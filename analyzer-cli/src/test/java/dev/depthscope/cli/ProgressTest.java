@@ -94,6 +94,14 @@ class ProgressTest {
   }
 
   @Test
+  void aSweepWithNothingToDoDrawsNoBar() {
+    try (Progress.Bar bar = logs(true).sweep("joint cut")) {
+      bar.blockEvaluated(0, 0);
+    }
+    assertEquals("", err.toString());
+  }
+
+  @Test
   void updatesAfterCloseDrawNothing() {
     Progress.Bar bar = logs(true).sweep("audit");
     bar.blockEvaluated(10, 10);

@@ -120,8 +120,7 @@ public final class SparkAuditEngine implements AuditEngine {
               settings,
               List.of(chunks),
               sweep.executors(),
-              file,
-              ClusterJob.RangeListener.NONE);
+              file);
       AuditResult result = LayerAudit.run(r.lm(), r.modelDir(), r.modelName(), opt, journal, plan);
       result.timings().put("spark_sweep_seconds", sweepSeconds);
       result.timings().put("total_seconds", (System.nanoTime() - t0) / 1e9);

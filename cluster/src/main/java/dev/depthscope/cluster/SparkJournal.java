@@ -4,10 +4,14 @@ import dev.depthscope.core.analysis.AuditJournal;
 import dev.depthscope.core.analysis.AuditPlan;
 import dev.depthscope.core.analysis.ChunkResult;
 import dev.depthscope.core.analysis.JointPasses;
+import dev.depthscope.core.analysis.JointRemoval;
+import dev.depthscope.core.analysis.PruningSweep;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
@@ -26,14 +30,12 @@ final class SparkJournal implements AuditJournal {
   private final List<ChunkResult> chunks;
   private final Set<String> executors = new LinkedHashSet<>();
   private final AuditJournal file;
-  private final ClusterJob.RangeListener progress;
   private int jobs;
 
   /**
    * @param chunks every chunk of {@code plan}, in order
    * @param executors the executors that ran them
    * @param file the run's own journal: joint passes are taken from it and recorded in it
-   * @param progress hears of the joint passes' finished batches
    */
   SparkJournal(
       JavaSparkContext sc,
@@ -43,8 +45,7 @@ final class SparkJournal implements AuditJournal {
       ExecutorSettings settings,
       List<ChunkResult> chunks,
       List<String> executors,
-      AuditJournal file,
-      ClusterJob.RangeListener progress) {
+      AuditJournal file) {
     this.sc = sc;
     this.modelDir = modelDir;
     this.plan = plan;
@@ -53,7 +54,6 @@ final class SparkJournal implements AuditJournal {
     this.chunks = chunks;
     this.executors.addAll(executors);
     this.file = file;
-    this.progress = progress;
   }
 
   @Override
@@ -68,6 +68,12 @@ final class SparkJournal implements AuditJournal {
 
   @Override
   public JointPass pass(String key) {
+    return pass(key, null);
+  }
+
+  /** The pass from the run's journal, or run as a Spark job, telling {@code progress} per range. */
+  @Override
+  public JointPass pass(String key, PruningSweep.ProgressListener progress) {
     JointPass recorded = file.pass(key);
     if (recorded != null) {
       return recorded;
@@ -75,14 +81,26 @@ final class SparkJournal implements AuditJournal {
     JointPasses.Request request = JointPasses.parse(key);
     AuditPlan p = plan;
     ExecutorSettings s = settings;
+    int batches = plan.batches(request.kind());
+    List<int[]> sets = new ArrayList<>();
+    for (List<Integer> set : request.sets()) {
+      sets.add(set.stream().mapToInt(Integer::intValue).toArray());
+    }
+    long perBatch = JointRemoval.cost(plan.layers(), sets);
+    AtomicLong done = new AtomicLong();
     ClusterJob.Outcome<JointPasses.Part> out =
         ClusterJob.run(
             sc,
             modelDir,
-            plan.batches(request.kind()),
+            batches,
             partitions,
             (lm, first, end) -> List.of(JointPasses.run(lm, p, request, first, end, s.sweep())),
-            progress);
+            (first, end) -> {
+              long d = done.addAndGet((end - first) * perBatch);
+              if (progress != null && perBatch > 0) {
+                progress.blockEvaluated(d, batches * perBatch);
+              }
+            });
     executors.addAll(out.executors());
     jobs++;
     JointPass pass = JointPasses.assemble(plan, request, out.results());

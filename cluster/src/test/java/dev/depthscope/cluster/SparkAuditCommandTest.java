@@ -248,6 +248,21 @@ class SparkAuditCommandTest {
     }
   }
 
+  @Test
+  void theJointPassesOnSparkDrawTheirProgress(@TempDir Path tmp) {
+    List<String> args =
+        concat(
+            textAudit(TestData.model("llama-tiny-sharded-fp32"), 32, 10),
+            List.of("--search", "greedy", "--remove-up-to", "2", "--no-report"),
+            List.of("--out", tmp.resolve("out").toString(), "--spark", "local[2]"));
+    Run r = run(args);
+    assertEquals(0, r.code(), r.err());
+    // Off a terminal a bar prints a line per tenth and one at the end.
+    assertTrue(r.err().contains("search 100% ["), r.err());
+    assertTrue(
+        r.err().matches("(?s).*search +[1-9]\\d% \\[.*"), "a line before the end: " + r.err());
+  }
+
   @SafeVarargs
   private static List<String> concat(List<String>... parts) {
     List<String> all = new ArrayList<>();

@@ -19,6 +19,15 @@ public interface AuditJournal {
   /** The recorded joint pass under {@code key}, or null when it has to run. */
   JointPass pass(String key);
 
+  /**
+   * {@link #pass(String)}, for a journal that may run the pass itself (a distributed one): it tells
+   * {@code progress} of the block evaluations as they finish. By default the journal only looks the
+   * pass up.
+   */
+  default JointPass pass(String key, PruningSweep.ProgressListener progress) {
+    return pass(key);
+  }
+
   /** Records a finished joint pass under {@code key}. */
   void passDone(String key, JointPass pass);
 

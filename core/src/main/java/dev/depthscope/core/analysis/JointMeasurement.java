@@ -77,7 +77,7 @@ final class JointMeasurement {
     }
     if (!missing.isEmpty()) {
       String key = JointPasses.key(AuditPlan.Kind.NLL, missing);
-      AuditJournal.JointPass done = journal.pass(key);
+      AuditJournal.JointPass done = journal.pass(key, progress());
       if (done == null) {
         done = pass(missing);
         journal.passDone(key, done);
@@ -94,12 +94,15 @@ final class JointMeasurement {
     return out;
   }
 
-  private AuditJournal.JointPass pass(List<List<Integer>> missing) {
+  /** The progress of the next pass: block evaluations counted on from those done so far. */
+  private PruningSweep.ProgressListener progress() {
     PruningSweep.ProgressListener p = settings.progress();
     long before = evaluations;
-    PruningSweep.Settings pass =
-        settings.withProgress(
-            p == null ? null : (d, t) -> p.blockEvaluated(before + d, before + t));
+    return p == null ? null : (d, t) -> p.blockEvaluated(before + d, before + t);
+  }
+
+  private AuditJournal.JointPass pass(List<List<Integer>> missing) {
+    PruningSweep.Settings pass = settings.withProgress(progress());
     JointRemoval.Result r = JointRemoval.run(lm, batches, arrays(missing), pass);
     double[][] values = new double[missing.size()][];
     for (int s = 0; s < missing.size(); s++) {

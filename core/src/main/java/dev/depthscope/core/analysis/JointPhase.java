@@ -86,11 +86,13 @@ final class JointPhase {
     List<List<Integer>> multi = sets.keySet().stream().filter(s -> s.size() > 1).toList();
     List<int[]> arrays = multi.stream().map(s -> s.stream().mapToInt(i -> i).toArray()).toList();
     String key = JointPasses.key(AuditPlan.Kind.MC, multi);
-    AuditJournal.JointPass r = multi.isEmpty() ? null : mc.journal().pass(key);
+    // The pass's bar appears only once a block runs (not for a pass taken from the journal).
+    PruningSweep.Settings passSettings = lazily(mc.sweep(), mc.done(), "joint MC");
+    AuditJournal.JointPass r =
+        multi.isEmpty() ? null : mc.journal().pass(key, passSettings.progress());
     if (!multi.isEmpty() && r == null) {
       JointRemoval.Result run =
-          JointRemoval.runBatches(
-              mc.lm(), mc.batches().batches(), arrays, settings(mc.sweep(), mc.done(), "joint MC"));
+          JointRemoval.runBatches(mc.lm(), mc.batches().batches(), arrays, passSettings);
       double[][] rows = new double[multi.size()][];
       int nb = mc.batches().batches().size();
       for (int s = 0; s < multi.size(); s++) {
@@ -147,6 +149,21 @@ final class JointPhase {
     PruningSweep.ProgressListener next = p.next(task);
     long from = next == p ? done : 0;
     return s.withProgress((d, t) -> next.blockEvaluated(from + d, from + t));
+  }
+
+  /** {@link #settings}, whose listener for {@code task} is made at its first update. */
+  private static PruningSweep.Settings lazily(PruningSweep.Settings s, long done, String task) {
+    if (s.progress() == null) {
+      return s;
+    }
+    PruningSweep.ProgressListener[] made = new PruningSweep.ProgressListener[1];
+    return s.withProgress(
+        (d, t) -> {
+          if (made[0] == null) {
+            made[0] = settings(s, done, task).progress();
+          }
+          made[0].blockEvaluated(d, t);
+        });
   }
 
   private static List<RemovedSet> replaced(
