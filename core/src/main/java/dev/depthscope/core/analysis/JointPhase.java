@@ -152,7 +152,7 @@ final class JointPhase {
   }
 
   /** {@link #settings}, whose listener for {@code task} is made at its first update. */
-  private static PruningSweep.Settings lazily(PruningSweep.Settings s, long done, String task) {
+  static PruningSweep.Settings lazily(PruningSweep.Settings s, long done, String task) {
     if (s.progress() == null) {
       return s;
     }

@@ -222,7 +222,8 @@ public final class LayerAudit {
                   sweeps.tokens(),
                   metrics.baselineNll(),
                   metrics.pruningDeltaNll(),
-                  JointPhase.settings(
+                  // The bar appears at the first block (not for passes taken from the journal).
+                  JointPhase.lazily(
                       opt.sweep(), done, opt.search() == null ? "joint cut" : "search"),
                   journal),
               metrics,
