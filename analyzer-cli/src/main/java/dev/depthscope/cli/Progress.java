@@ -90,6 +90,7 @@ final class Progress {
     private long statesDone;
     private long statesTotal;
     private double stateWeight = 1;
+    private long weighed;
     private boolean closed;
 
     private Bar(Progress owner, String task, String unit) {
@@ -162,16 +163,24 @@ final class Progress {
     }
 
     /**
-     * Counts each LM-head state as {@code blocks} block evaluations (the head's cost next to a
-     * block, {@link dev.depthscope.core.model.HeadCost}), so the bar and its ETA move with the time
-     * the work takes, not with its number of steps.
+     * Counts each of the first {@code states} LM-head states as {@code blocks} block evaluations
+     * (the head's cost next to a block, {@link dev.depthscope.core.model.HeadCost}), so the bar and
+     * its ETA move with the time the work takes, not with its number of steps; later states count
+     * one each. An audit scores its text states first, then its multiple-choice states, whose head
+     * runs at a few positions only.
      */
-    synchronized void weighStates(double blocks) {
+    synchronized void weighStates(double blocks, long states) {
       stateWeight = Math.max(0, blocks);
+      weighed = Math.max(0, states);
+    }
+
+    private long weigh(long states) {
+      long first = Math.min(states, weighed);
+      return Math.round(stateWeight * first) + (states - first);
     }
 
     private void sweepTo() {
-      long total = blocksTotal + Math.round(stateWeight * statesTotal);
+      long total = blocksTotal + weigh(statesTotal);
       if (total <= 0) {
         return; // nothing to do (e.g. a joint pass that removes every block): no bar
       }
@@ -180,7 +189,7 @@ final class Progress {
       } else if (bar != null && bar.getMax() != total) {
         bar.maxHint(total);
       }
-      stepTo(blocksDone + Math.round(stateWeight * statesDone));
+      stepTo(blocksDone + weigh(statesDone));
     }
 
     @Override

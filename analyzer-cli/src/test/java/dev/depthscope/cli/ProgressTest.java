@@ -78,7 +78,7 @@ class ProgressTest {
   @Test
   void weighedStatesCountAsTheBlocksTheirHeadCosts() {
     try (Progress.Bar bar = logs(true).sweep("audit")) {
-      bar.weighStates(4);
+      bar.weighStates(4, 5);
       bar.statesScored(0, 5);
       for (int i = 1; i <= 20; i++) {
         bar.blockEvaluated(i, 20);
@@ -91,6 +91,20 @@ class ProgressTest {
       }
     }
     assertTrue(err.toString().contains("40/40 passes"), err.toString());
+  }
+
+  @Test
+  void statesBeyondTheWeighedOnesCountOneEach() {
+    try (Progress.Bar bar = logs(true).sweep("audit")) {
+      bar.weighStates(4, 2);
+      bar.statesScored(0, 5);
+      bar.blockEvaluated(1, 1);
+      for (int s = 1; s <= 5; s++) {
+        bar.statesScored(s, 5);
+      }
+    }
+    // One block, 2 text states x 4, 3 question states x 1.
+    assertTrue(err.toString().contains("12/12 passes"), err.toString());
   }
 
   @Test
