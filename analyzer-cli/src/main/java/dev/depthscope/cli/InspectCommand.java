@@ -54,7 +54,10 @@ final class InspectCommand implements Callable<Integer> {
     if (seqLen <= 0 || batch <= 0) {
       throw new IllegalArgumentException("--seq-len and --batch must be positive");
     }
-    Path dir = model.resolve();
+    var located = model.locate();
+    Path dir = located.dir();
+    // A hub cache entry is called by its org/name, with the snapshot it resolved to beside it.
+    boolean hub = located.name().contains("/");
     ModelConfig c = ModelConfig.load(dir);
     PrintWriter out = output.out();
     try (Checkpoint ckpt = Checkpoint.open(dir)) {
@@ -64,7 +67,8 @@ final class InspectCommand implements Callable<Integer> {
       if (output.json) {
         com.google.gson.JsonObject o = new com.google.gson.JsonObject();
         com.google.gson.Gson gson = dev.depthscope.core.analysis.AuditJson.gson();
-        o.addProperty("model", dir.toString());
+        o.addProperty("model", hub ? located.name() : dir.toString());
+        o.addProperty("directory", dir.toString());
         o.add("config", gson.toJsonTree(c));
         o.addProperty("parameters", c.parameterCount());
         o.addProperty("active_parameters", c.activeParameterCount());
@@ -77,7 +81,7 @@ final class InspectCommand implements Callable<Integer> {
         out.flush();
         return 0;
       }
-      row(out, "model", dir.toString());
+      row(out, "model", hub ? located.name() + " (" + dir + ")" : dir.toString());
       row(out, "architecture", c.architecture() + " (model_type " + c.modelType() + ")");
       row(out, "layers", Integer.toString(c.numLayers()));
       row(out, "hidden size", Integer.toString(c.hiddenSize()));

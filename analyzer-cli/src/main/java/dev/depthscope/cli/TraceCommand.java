@@ -113,7 +113,10 @@ final class TraceCommand implements Callable<Integer> {
       throw new OutputConflictException(
           out + ": already exists; pass --force to replace it, or choose another --out");
     }
-    Path dir = model.resolve();
+    var located = model.locate();
+    Path dir = located.dir();
+    // A hub cache entry is called by its org/name rather than its snapshot folder.
+    String shown = located.name().contains("/") ? located.name() : dir.toString();
     long[][] ids = TokenIdsFile.read(tokenIds);
     PrintWriter err = output.err();
     long t0 = System.nanoTime();
@@ -122,7 +125,7 @@ final class TraceCommand implements Callable<Integer> {
       lm.validateIds(ids);
       output.status(
           "tracing %d x %d tokens through %d layers of %s",
-          ids.length, ids[0].length, lm.config().numLayers(), dir);
+          ids.length, ids[0].length, lm.config().numLayers(), shown);
       Trace trace;
       try (Progress.Bar bar = output.progress().bar("forward", lm.config().numLayers(), "blocks")) {
         trace = lm.trace(ids, layer -> bar.step());
@@ -133,7 +136,7 @@ final class TraceCommand implements Callable<Integer> {
       Summary s =
           new Summary(
               out.toString(),
-              dir.toString(),
+              shown,
               trace.layers(),
               trace.batch(),
               trace.seqLen(),

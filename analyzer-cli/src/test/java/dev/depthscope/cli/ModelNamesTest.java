@@ -73,6 +73,11 @@ class ModelNamesTest {
     Run main = Run.withEnv(c.env(), "inspect", "acme/tiny", "--revision", "main", "--json");
     assertEquals(0, main.code(), main.err());
     assertTrue(main.out().contains("\"architecture\": \"LlamaForCausalLM\""), main.out());
+    assertTrue(main.out().contains("\"model\": \"acme/tiny\""), main.out());
+    Run text = Run.withEnv(c.env(), "inspect", "acme/tiny");
+    assertTrue(
+        text.out().lines().anyMatch(l -> l.matches("model +acme/tiny \\(.*snapshots.*\\)")),
+        text.out());
   }
 
   @Test
