@@ -168,6 +168,20 @@ public record ModelConfig(
               + ")");
     }
     ModelFamily family = ModelFamily.of(modelType, c);
+    if (c.has("quantization_config")) {
+      // GPTQ, AWQ, bitsandbytes and FP8 releases store packed integers or 8-bit floats with
+      // scales in place of the weight tensors; refused here, before any tensor is looked for.
+      String method =
+          c.root().get("quantization_config").isJsonObject()
+              ? c.object("quantization_config").stringOr("quant_method", "unnamed")
+              : "unnamed";
+      throw new ConfigException(
+          c.file()
+              + ": field \"quantization_config\" (quant_method \""
+              + method
+              + "\") marks a quantized checkpoint, which depthscope does not load (it needs F32,"
+              + " F16 or BF16 weights); audit the model's unquantized release");
+    }
     List<String> archs = c.strings("architectures");
     String architecture = archs == null || archs.isEmpty() ? modelType : archs.get(0);
     // Every size is range-checked here, before any array is sized from it (see ConfigLimits).

@@ -158,6 +158,22 @@ class ModelConfigTest {
   }
 
   @Test
+  void aQuantizedCheckpointIsRefusedNamingItsMethod() throws IOException {
+    failure(
+        with(
+                "deepseek_v3",
+                "{\"quantization_config\": {\"quant_method\": \"fp8\", \"fmt\": \"e4m3\","
+                    + " \"weight_block_size\": [128, 128]}}")
+            .toString(),
+        "quantization_config",
+        "quant_method \"fp8\"",
+        "unquantized release");
+    failure(
+        with("llama", "{\"quantization_config\": {\"bits\": 4}}").toString(),
+        "quant_method \"unnamed\"");
+  }
+
+  @Test
   void ropeScalingNullGivesPlainRopeWithTopLevelTheta() throws IOException {
     ModelConfig c = load(with("qwen2", "{\"rope_theta\": 1000000.0, \"rope_scaling\": null}"));
     assertEquals(RopeConfig.plain(1000000.0), c.rope());
