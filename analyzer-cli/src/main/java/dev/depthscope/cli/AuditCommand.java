@@ -297,15 +297,6 @@ final class AuditCommand implements Callable<Integer> {
       output.status("auditing %s: %d layers on %s", dir, lm.config().numLayers(), inputs.source());
       AuditResult result;
       try (Progress.Bar bar = progress.sweep("audit")) {
-        // Text states run the head at every position, question rows only at their few scored
-        // ones: the text's states (scored first) weigh what the head costs, the questions' one.
-        long textStates =
-            inputs.rows() == null
-                ? 0
-                : (inputs.rows().length + (long) batch - 1)
-                    / batch
-                    * (lm.config().numLayers() + 1L);
-        bar.weighStates(HeadCost.inBlocks(lm.config()), textStates);
         AuditListener listener = new AuditListener(bar, line -> output.status("%s", line));
         LayerAudit.Options options =
             new LayerAudit.Options(
@@ -314,6 +305,11 @@ final class AuditCommand implements Callable<Integer> {
                 new PruningSweep.Settings(budget, spill, AuditResume.paced(listener)),
                 searchOptions(lm.config().numLayers()),
                 mechanism.toOptions());
+        // Text states run the head at every position, question rows only at their few scored
+        // ones: the text's states (scored first) weigh what the head costs, the questions' one.
+        bar.weighStates(
+            HeadCost.inBlocks(lm.config()),
+            LayerAudit.plannedTextStatesScored(lm, inputs, options));
         // A Spark plan's chunk count follows its parallelism: the engine opens the journal for it.
         FileJournal journal =
             engine != null

@@ -65,11 +65,11 @@ public final class SparkAuditEngine implements AuditEngine {
               layers, r.inputs(), opt.batchRows(), Math.max(AuditPlan.TARGET_CHUNKS, partitions));
       ExecutorSettings settings =
           new ExecutorSettings(opt.sweep().memoryBudget() / tasksPerExecutor(sc.getConf()));
+      int tasks = Math.max(1, Math.min(partitions, plan.chunks().size()));
       if (progress != null) {
         progress.phase(
             String.format(
-                "spark %s: %d chunks in %d tasks",
-                r.master(), plan.chunks().size(), Math.min(partitions, plan.chunks().size())));
+                "spark %s: %d chunks in %d tasks", r.master(), plan.chunks().size(), tasks));
       }
       long t0 = System.nanoTime();
       AuditJournal file = r.journal().apply(plan);
@@ -113,14 +113,7 @@ public final class SparkAuditEngine implements AuditEngine {
       double sweepSeconds = (System.nanoTime() - t0) / 1e9;
       SparkJournal journal =
           new SparkJournal(
-              sc,
-              workerDir,
-              plan,
-              Math.max(1, Math.min(partitions, plan.chunks().size())),
-              settings,
-              List.of(chunks),
-              sweep.executors(),
-              file);
+              sc, workerDir, plan, tasks, settings, List.of(chunks), sweep.executors(), file);
       AuditResult result = LayerAudit.run(r.lm(), r.modelDir(), r.modelName(), opt, journal, plan);
       result.timings().put("spark_sweep_seconds", sweepSeconds);
       result.timings().put("total_seconds", (System.nanoTime() - t0) / 1e9);

@@ -86,8 +86,7 @@ final class JointPhase {
     List<List<Integer>> multi = sets.keySet().stream().filter(s -> s.size() > 1).toList();
     List<int[]> arrays = multi.stream().map(s -> s.stream().mapToInt(i -> i).toArray()).toList();
     String key = JointPasses.key(AuditPlan.Kind.MC, multi);
-    // The pass's bar appears only once a block runs (not for a pass taken from the journal).
-    PruningSweep.Settings passSettings = lazily(mc.sweep(), mc.done(), "joint MC");
+    PruningSweep.Settings passSettings = settings(mc.sweep(), mc.done(), "joint MC");
     AuditJournal.JointPass r =
         multi.isEmpty() ? null : mc.journal().pass(key, passSettings.progress());
     if (!multi.isEmpty() && r == null) {
@@ -138,31 +137,23 @@ final class JointPhase {
   /**
    * The settings of a joint pass after the sweeps: a listener of its own ({@link
    * PruningSweep.ProgressListener#next}) when the caller gives one, else the sweep's counting on
-   * from {@code done}. Totals are known pass by pass, so the total grows with each pass. Call it
-   * when the phase starts: asking for the next listener ends the previous one.
+   * from {@code done}. Totals are known pass by pass, so the total grows with each pass. The
+   * listener is asked for at the pass's first block (asking ends the previous one), so a pass taken
+   * from the journal draws no empty bar.
    */
   static PruningSweep.Settings settings(PruningSweep.Settings s, long done, String task) {
     PruningSweep.ProgressListener p = s.progress();
     if (p == null) {
       return s;
     }
-    PruningSweep.ProgressListener next = p.next(task);
-    long from = next == p ? done : 0;
-    return s.withProgress((d, t) -> next.blockEvaluated(from + d, from + t));
-  }
-
-  /** {@link #settings}, whose listener for {@code task} is made at its first update. */
-  static PruningSweep.Settings lazily(PruningSweep.Settings s, long done, String task) {
-    if (s.progress() == null) {
-      return s;
-    }
-    PruningSweep.ProgressListener[] made = new PruningSweep.ProgressListener[1];
+    PruningSweep.ProgressListener[] next = new PruningSweep.ProgressListener[1];
     return s.withProgress(
         (d, t) -> {
-          if (made[0] == null) {
-            made[0] = settings(s, done, task).progress();
+          if (next[0] == null) {
+            next[0] = p.next(task);
           }
-          made[0].blockEvaluated(d, t);
+          long from = next[0] == p ? done : 0;
+          next[0].blockEvaluated(from + d, from + t);
         });
   }
 

@@ -91,11 +91,22 @@ public final class LayerAudit {
     return batches(in, opt) * (lm.config().numLayers() + 1L);
   }
 
+  /**
+   * The states of the text (NLL) batches among {@link #plannedStatesScored}: they are scored first,
+   * then the questions', whose head runs at a few positions only.
+   */
+  public static long plannedTextStatesScored(CausalLm lm, Inputs in, Options opt) {
+    return nllBatches(in, opt) * (lm.config().numLayers() + 1L);
+  }
+
+  private static long nllBatches(Inputs in, Options opt) {
+    return in.rows() == null
+        ? 0
+        : (in.rows().length + (long) opt.batchRows() - 1) / opt.batchRows();
+  }
+
   private static long batches(Inputs in, Options opt) {
-    long b = 0;
-    if (in.rows() != null) {
-      b += (in.rows().length + (long) opt.batchRows() - 1) / opt.batchRows();
-    }
+    long b = nllBatches(in, opt);
     if (in.mc() != null) {
       b += McBatches.count(in.mc(), opt.batchRows());
     }
@@ -222,8 +233,7 @@ public final class LayerAudit {
                   sweeps.tokens(),
                   metrics.baselineNll(),
                   metrics.pruningDeltaNll(),
-                  // The bar appears at the first block (not for passes taken from the journal).
-                  JointPhase.lazily(
+                  JointPhase.settings(
                       opt.sweep(), done, opt.search() == null ? "joint cut" : "search"),
                   journal),
               metrics,

@@ -208,7 +208,7 @@ public final class MechanismProbe implements PruningSweep.HiddenStateObserver {
       for (int l = 0; l < layers; l++) {
         System.arraycopy(p.update()[l], 0, update[l], row, n);
         System.arraycopy(p.input()[l], 0, input[l], row, n);
-        for (int q = 0; k > 0 && q < k; q++) {
+        for (int q = 0; q < k; q++) {
           for (int r = 0; r < n; r++) {
             probeMean[l][row + r] += p.probeSquares()[l][q][r] / k;
             probeTotals[l][q] += p.probeSquares()[l][q][r];
